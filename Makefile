@@ -1,0 +1,32 @@
+# The README's two commands: `make run` and `make test`. Each builds or refreshes .venv itself.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint check-samples clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[web,dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/mast-intake run
+
+test: $(STAMP)
+	$(BIN)/ruff check mast_intake tests scripts
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check mast_intake tests scripts
+
+check-samples: $(STAMP)
+	$(BIN)/mast-intake check ../shared/samples/*.docx ../shared/samples/*.pdf
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,3 @@
+from mast_intake.cli import main
+
+main()

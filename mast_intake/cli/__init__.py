@@ -1,0 +1,25 @@
+"""The mast-intake command line. Each command's help text is its documentation."""
+
+from __future__ import annotations
+
+import click
+
+from mast_intake import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mast-intake")
+def main() -> None:
+    """MAST Intake: read, check and queue CSE risk guidance tools sent to the MAST mailbox.
+
+    Settings come from MAST_INTAKE_* environment variables and the optional TOML file named by
+    MAST_INTAKE_CONFIG; see the README.
+    """
+
+
+def _register() -> None:
+    # Commands live in their own modules; importing them attaches them to ``main``.
+    from mast_intake.cli import check  # noqa: F401
+
+
+_register()

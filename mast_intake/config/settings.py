@@ -1,0 +1,239 @@
+"""Settings from environment variables and an optional TOML file, with local defaults.
+
+Precedence: built-in defaults, then the TOML file named by ``MAST_INTAKE_CONFIG``, then a secrets
+TOML file named by ``MAST_INTAKE_SECRETS_FILE`` (kept outside the repository), then environment
+variables. A top-level field ``x`` is ``MAST_INTAKE_X``; a field ``y`` of section ``s`` is
+``MAST_INTAKE_S_Y`` in the environment and ``[s] y`` in TOML. Lists are comma-separated in the
+environment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PREFIX = "MAST_INTAKE_"
+
+
+class ConfigError(Exception):
+    """The configuration is unusable; the message says which setting and why."""
+
+
+@dataclass
+class ParseLimits:
+    max_file_bytes: int = 20 * 1024 * 1024
+    max_part_bytes: int = 60 * 1024 * 1024
+    max_total_uncompressed_bytes: int = 200 * 1024 * 1024
+    max_zip_entries: int = 2000
+    max_pages: int = 60
+    memory_mb: int = 1536
+    timeout_seconds: float = 45.0
+
+
+@dataclass
+class ImapSettings:
+    host: str = "127.0.0.1"
+    port: int = 993
+    ssl: bool = True
+    starttls: bool = False
+    username: str = ""
+    password: str = ""
+    inbox: str = "INBOX"
+
+
+@dataclass
+class EwsSettings:
+    server: str = ""
+    service_endpoint: str = ""
+    mailbox: str = ""
+    auth: str = "ntlm"
+    username: str = ""
+    password: str = ""
+    tenant_id: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+
+
+@dataclass
+class GraphSettings:
+    tenant_id: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+    mailbox: str = ""
+    authority_host: str = "https://login.microsoftonline.com"
+    endpoint: str = "https://graph.microsoft.com/v1.0"
+
+
+@dataclass
+class SmtpSettings:
+    host: str = "127.0.0.1"
+    port: int = 25
+    starttls: bool = False
+    ssl: bool = False
+    username: str = ""
+    password: str = ""
+
+
+@dataclass
+class MeetingSettings:
+    days: list[str] = field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    time: str = "09:30"
+    cutoff: str = "08:00"
+    timezone: str = "Europe/London"
+
+
+@dataclass
+class ReviewSettings:
+    high_weeks: int = 6
+    medium_weeks: int = 8
+    low_weeks: int = 12
+    escalate_after_days: int = 7
+
+    def weeks_for(self, category: str) -> int:
+        return {"high": self.high_weeks, "medium": self.medium_weeks, "low": self.low_weeks}[category]
+
+
+@dataclass
+class WebSettings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    enabled: bool = True
+    secret_key: str = ""
+    session_minutes: int = 30
+
+
+@dataclass
+class Settings:
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    mailbox: str = "maildir"
+    mailer: str = "maildir"
+    mast_address: str = "nymast@northyorks.gov.uk"
+    admin_address: str = "mast-intake-admin@northyorks.gov.uk"
+    allowed_sender_domains: list[str] = field(
+        default_factory=lambda: ["northyorks.gov.uk", "northyorkshire.pnn.police.uk"]
+    )
+    trusted_authserv_ids: list[str] = field(default_factory=list)
+    poll_interval_seconds: int = 60
+    max_attempts: int = 3
+    max_attachments: int = 10
+    max_attachment_bytes: int = 20 * 1024 * 1024
+    processed_folder: str = "Processed"
+    quarantine_folder: str = "Quarantine"
+    spacy_model: str = ""
+    review_comments_attachment: bool = True
+    limits: ParseLimits = field(default_factory=ParseLimits)
+    imap: ImapSettings = field(default_factory=ImapSettings)
+    ews: EwsSettings = field(default_factory=EwsSettings)
+    graph: GraphSettings = field(default_factory=GraphSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    meeting: MeetingSettings = field(default_factory=MeetingSettings)
+    review: ReviewSettings = field(default_factory=ReviewSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+
+    @property
+    def maildir_path(self) -> Path:
+        return self.data_dir / "mailbox"
+
+    @property
+    def outbox_path(self) -> Path:
+        return self.data_dir / "outbox"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "mast-intake.db"
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+
+def _coerce(value: object, kind: object, name: str) -> object:
+    origin = typing.get_origin(kind)
+    if origin in (types.UnionType, typing.Union):
+        kind = next(arg for arg in typing.get_args(kind) if arg is not type(None))
+        origin = typing.get_origin(kind)
+    try:
+        if kind is bool:
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+                raise ValueError(value)
+            return text in {"1", "true", "yes", "on"}
+        if kind is int:
+            return int(value)
+        if kind is float:
+            return float(value)
+        if kind is Path:
+            return Path(str(value))
+        if origin is list:
+            if isinstance(value, str):
+                return [part.strip() for part in value.split(",") if part.strip()]
+            return [str(part) for part in value]
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name} has an unusable value") from exc
+
+
+def _apply(target: object, values: Mapping[str, object], where: str) -> None:
+    hints = typing.get_type_hints(type(target))
+    for key, value in values.items():
+        if key not in hints:
+            raise ConfigError(f"unknown setting {where}{key}")
+        current = getattr(target, key)
+        if dataclasses.is_dataclass(current):
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"setting {where}{key} must be a table")
+            _apply(current, value, f"{where}{key}.")
+        else:
+            setattr(target, key, _coerce(value, hints[key], where + key))
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"configuration file {path} does not exist") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"configuration file {path} is not valid TOML: {exc}") from exc
+
+
+def _from_env(settings: Settings, env: Mapping[str, str]) -> None:
+    hints = typing.get_type_hints(Settings)
+    for name, kind in hints.items():
+        current = getattr(settings, name)
+        if dataclasses.is_dataclass(current):
+            section = {
+                sub: env[f"{PREFIX}{name.upper()}_{sub.upper()}"]
+                for sub in typing.get_type_hints(type(current))
+                if f"{PREFIX}{name.upper()}_{sub.upper()}" in env
+            }
+            _apply(current, section, f"{name}.")
+        elif f"{PREFIX}{name.upper()}" in env:
+            setattr(settings, name, _coerce(env[f"{PREFIX}{name.upper()}"], kind, name))
+
+
+def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None = None) -> Settings:
+    """Build the settings object; raises ConfigError naming the bad setting."""
+    env = os.environ if env is None else env
+    settings = Settings()
+    config_file = config_file or (Path(env[f"{PREFIX}CONFIG"]) if f"{PREFIX}CONFIG" in env else None)
+    if config_file:
+        _apply(settings, _read_toml(config_file), "")
+    if f"{PREFIX}SECRETS_FILE" in env:
+        _apply(settings, _read_toml(Path(env[f"{PREFIX}SECRETS_FILE"])), "")
+    _from_env(settings, env)
+    if settings.mailbox not in {"maildir", "imap", "ews", "graph"}:
+        raise ConfigError("setting mailbox must be one of maildir, imap, ews, graph")
+    if settings.mailer not in {"maildir", "smtp", "ews", "graph"}:
+        raise ConfigError("setting mailer must be one of maildir, smtp, ews, graph")
+    settings.allowed_sender_domains = [d.lower().lstrip("@") for d in settings.allowed_sender_domains]
+    return settings

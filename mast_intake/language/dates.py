@@ -1,0 +1,169 @@
+"""Read the date forms UK workers write: 05/05/2026, 5-5-26, 5th of May, May 2025, "last year".
+
+Every mention carries the span it was read from and how precise it is, so that a check can
+ask "how late could this have been?" (``latest``) without guessing a day that was never written.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+Precision = Literal["day", "month", "year"]
+
+MONTHS = {
+    name.lower(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+}
+MONTHS["sept"] = 9
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+
+_NUMERIC = re.compile(
+    r"(?<![\d/.-])(?P<day>[0-3]?\d)(?P<sep>[/.-])(?P<month>[01]?\d)(?P=sep)(?P<year>\d{4}|\d{2})(?![\d/-])"
+)
+_DAY_MONTH = re.compile(
+    rf"\b{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?\b", re.IGNORECASE
+)
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b", re.IGNORECASE)
+_MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.IGNORECASE)
+_YEAR_ONLY = re.compile(r"\b(?:in|since|during|from|of|until|by|early|late|mid)[\s-]+" + _YEAR + r"\b",
+                        re.IGNORECASE)
+_RELATIVE = re.compile(
+    r"\b(?P<phrase>last\s+(?:year|month|week|weekend|night)|yesterday|today|this\s+(?:week|month|year)"
+    r"|(?P<count>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    r"(?P<unit>days?|weeks?|months?|years?)\s+ago)\b",
+    re.IGNORECASE,
+)
+_WORD_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date found in text: the span, the earliest day it can mean and its precision."""
+
+    start: int
+    end: int
+    text: str
+    value: date
+    precision: Precision
+
+    @property
+    def latest(self) -> date:
+        """The last day the mention can mean (the end of its month or year when vaguer)."""
+        if self.precision == "day":
+            return self.value
+        if self.precision == "month":
+            last = calendar.monthrange(self.value.year, self.value.month)[1]
+            return self.value.replace(day=last)
+        return date(self.value.year, 12, 31)
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:
+        year += 2000 if year <= 69 else 1900
+    return year
+
+
+def _safe(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _infer_year(month: int, day: int, reference: date | None) -> date | None:
+    """A day and month with no year: the latest such date not after the reference."""
+    if reference is None:
+        return None
+    candidate = _safe(reference.year, month, day)
+    if candidate and candidate > reference:
+        candidate = _safe(reference.year - 1, month, day)
+    return candidate
+
+
+def _relative(match: re.Match, reference: date | None) -> tuple[date, Precision] | None:
+    if reference is None:
+        return None
+    phrase = match.group("phrase").lower()
+    if match.group("unit"):
+        count_text = match.group("count").lower()
+        count = int(count_text) if count_text.isdigit() else _WORD_NUMBERS[count_text]
+        unit = match.group("unit").lower().rstrip("s")
+        if unit == "day":
+            return reference - timedelta(days=count), "day"
+        if unit == "week":
+            return reference - timedelta(weeks=count), "day"
+        if unit == "month":
+            month_index = reference.year * 12 + reference.month - 1 - count
+            return date(month_index // 12, month_index % 12 + 1, 1), "month"
+        return date(reference.year - count, 1, 1), "year"
+    if phrase.startswith("last") and phrase.endswith("year"):
+        return date(reference.year - 1, 1, 1), "year"
+    if phrase.startswith("last") and phrase.endswith("month"):
+        month_index = reference.year * 12 + reference.month - 2
+        return date(month_index // 12, month_index % 12 + 1, 1), "month"
+    if phrase.startswith("last"):
+        return reference - timedelta(days=7), "day"
+    if phrase == "yesterday":
+        return reference - timedelta(days=1), "day"
+    return reference, "day"
+
+
+def find_dates(text: str, reference: date | None = None) -> list[DateMention]:
+    """Every date mention in ``text``, left to right, without overlaps.
+
+    ``reference`` (usually the assessment date) resolves "last year", "3 weeks ago" and days
+    written without a year; without it those forms are skipped.
+    """
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(match: re.Match, value: date | None, precision: Precision) -> None:
+        start, end = match.span()
+        if value is None or any(start < e and s < end for s, e in taken):
+            return
+        taken.append((start, end))
+        found.append(DateMention(start, end, match.group(0), value, precision))
+
+    for m in _NUMERIC.finditer(text):
+        add(m, _safe(_year(m.group("year")), int(m.group("month")), int(m.group("day"))), "day")
+    for pattern in (_DAY_MONTH, _MONTH_DAY):
+        for m in pattern.finditer(text):
+            month, day = MONTHS[m.group("month").lower()], int(m.group("day"))
+            if m.group("year"):
+                add(m, _safe(int(m.group("year")), month, day), "day")
+            else:
+                add(m, _infer_year(month, day, reference), "day")
+    for m in _MONTH_YEAR.finditer(text):
+        add(m, date(int(m.group("year")), MONTHS[m.group("month").lower()], 1), "month")
+    for m in _YEAR_ONLY.finditer(text):
+        add(m, date(int(m.group("year")), 1, 1), "year")
+    for m in _RELATIVE.finditer(text):
+        resolved = _relative(m, reference)
+        if resolved:
+            add(m, *resolved)
+    found.sort(key=lambda mention: mention.start)
+    return found
+
+
+def first_date(text: str, reference: date | None = None) -> date | None:
+    """The first day-precise date in ``text``, if any."""
+    for mention in find_dates(text, reference):
+        if mention.precision == "day":
+            return mention.value
+    return None
+
+
+def age_on(dob: date, when: date) -> int:
+    """Whole years between ``dob`` and ``when``."""
+    return when.year - dob.year - ((when.month, when.day) < (dob.month, dob.day))
