@@ -1,0 +1,45 @@
+"""The mailbox port: where submitted risk tools arrive, and where handled mail is filed."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+
+
+class MailboxError(Exception):
+    """The mailbox could not be reached or refused an operation; safe to retry next cycle.
+
+    Adapters translate their library's errors into this, with a message that names the
+    operation and the server but nothing from any message.
+    """
+
+
+class Mailbox(abc.ABC):
+    """A mailbox the service polls.
+
+    Contract for every adapter:
+
+    - ``pending()`` yields opaque keys of the messages waiting in the inbox, oldest first. A key
+      stays valid until the message is moved; the same message yields the same key on every call.
+    - ``fetch(key)`` returns the whole message as RFC 5322 bytes (MIME, with its attachments),
+      exactly as received, so that parsing is the same for every adapter.
+    - ``move(key, folder)`` files the message in ``folder`` ("Processed" or "Quarantine" by
+      default), creating the folder if needed. Moving a message that is already gone is not an
+      error: a crash between the move and its bookkeeping must be recoverable.
+    - Nothing here sends mail; outgoing mail goes through the notifier's ``Mailer``.
+    """
+
+    @abc.abstractmethod
+    def pending(self) -> Iterator[str]:
+        """Keys of the messages waiting in the inbox, oldest first."""
+
+    @abc.abstractmethod
+    def fetch(self, key: str) -> bytes:
+        """The raw RFC 5322 bytes of one message."""
+
+    @abc.abstractmethod
+    def move(self, key: str, folder: str) -> None:
+        """File one message in ``folder``; a message already gone is not an error."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook, most adapters hold nothing open
+        """Release any connection held open."""

@@ -1,0 +1,1 @@
+"""Notifier: the outgoing mail port, its adapters, the message templates and the agenda."""

@@ -1,0 +1,33 @@
+"""The outgoing mail port."""
+
+from __future__ import annotations
+
+import abc
+from email.message import EmailMessage
+
+
+class MailerError(Exception):
+    """Sending failed; the outbox keeps the message and tries again later.
+
+    Adapters translate their library's errors into this, naming the server, never the content.
+    """
+
+
+class Mailer(abc.ABC):
+    """Sends one fully formed email.
+
+    Contract for every adapter:
+
+    - ``send(message)`` delivers ``message`` (an ``EmailMessage`` with From, To, Subject,
+      Message-ID and Date already set by the caller) or raises ``MailerError``.
+    - The Message-ID is kept as given, so that a receiver can de-duplicate the rare resend
+      after a crash between sending and marking the outbox row as sent.
+    - Recipients are exactly the message's To/Cc headers; nothing is added.
+    """
+
+    @abc.abstractmethod
+    def send(self, message: EmailMessage) -> None:
+        """Deliver one message or raise MailerError."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook, most adapters hold nothing open
+        """Release any connection held open."""

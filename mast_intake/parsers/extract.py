@@ -1,0 +1,201 @@
+"""Read the risk tool from a document's blocks by its labels, whatever the layout.
+
+A label cell's answer is the cells after it in the same row, up to the next label: that one
+rule reads the two-column layout, the first section's paired four-column rows, a separate Score
+column and the details table in either layout. A label cell merged down over several rows
+(the same Cell object again) gathers the answers of every row it spans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from mast_intake.language.dates import age_on, find_dates
+from mast_intake.models.assessment import Assessment, ChildDetails, ItemEntry
+from mast_intake.models.form import DETAILS, ITEMS, Category
+from mast_intake.parsers.entries import read_answer, score_marker
+from mast_intake.parsers.labels import Label, label_strength, match_label
+from mast_intake.parsers.layout import Block, Cell, Para, Table
+from mast_intake.parsers.rejections import ParseRejected
+
+MIN_ITEMS_FOUND = 15
+_STRONG = 0.9
+_CATEGORY = re.compile(r"\b(low|med(?:ium)?|high)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\b(\d{1,3})\b")
+_CHECKED = re.compile(r"^\s*[\u2612\u2611\u2714\u2713\u25a0xX]\s+")
+_AGE = re.compile(r"\b(\d{1,2})\s*(?:y(?:ea)?rs?\b|y/?o\b)?", re.IGNORECASE)
+_KEYED_KINDS = {"detail", "stated_total", "stated_category", "date_version", "summary"}
+
+
+@dataclass
+class _Found:
+    items: dict[str, list[list[Cell]]] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
+    summary: list[str] = field(default_factory=list)
+    checked_category: str = ""
+    in_summary: bool = False
+
+
+def _classify(cell: Cell) -> tuple[Label | None, str]:
+    """The label a cell holds, and any value written in the same cell after a colon."""
+    text = cell.text
+    if not text:
+        return None, ""
+    head, colon, tail = text.partition(":")
+    if colon and tail.strip() and len(head) < 60:
+        label = match_label(head)
+        if label and label.kind in _KEYED_KINDS:
+            return label, tail.strip()
+    if score_marker(text)[0] is not None and label_strength(text) < _STRONG:
+        return None, ""
+    return match_label(text), ""
+
+
+def _record(found: _Found, label: Label, values: list[Cell], inline: str) -> None:
+    text = "\n".join(v.text for v in values if v.text).strip() or inline
+    if label.kind == "item":
+        found.in_summary = False
+        found.items.setdefault(label.key, []).append(values)
+    elif label.kind == "summary":
+        found.in_summary = True
+        if text:
+            found.summary.append(text)
+    elif label.kind in _KEYED_KINDS and text and not found.values.get(label.key):
+        found.values[label.key] = text
+
+
+def _read_row(
+    found: _Found, row: list[Cell], above: dict[int, Label | None]
+) -> dict[int, Label | None]:
+    """Read one table row; returns what each of its cells held, for cells merged downwards."""
+    unique: list[Cell] = []
+    for cell in row:
+        if not unique or cell is not unique[-1]:
+            unique.append(cell)
+    read = [(above[id(cell)], "") if id(cell) in above else _classify(cell) for cell in unique]
+    classified = [label for label, _ in read]
+    inline = [value for _, value in read]
+    held: dict[int, Label | None] = {id(cell): label for cell, label in zip(unique, classified)}
+    index = 0
+    while index < len(unique):
+        label = classified[index]
+        if label is None:
+            if found.in_summary and unique[index].text and id(unique[index]) not in above:
+                found.summary.append(unique[index].text)
+            index += 1
+            continue
+        end = index + 1
+        while end < len(unique) and classified[end] is None:
+            end += 1
+        # A value cell merged down from the row above was read with that row already.
+        values = [cell for cell in unique[index + 1 : end] if id(cell) not in above]
+        if label.kind != "heading":
+            _record(found, label, values, inline[index])
+        index = end
+    return held
+
+
+def _read_paragraph(found: _Found, para: Para) -> None:
+    text = para.text.strip()
+    if not text:
+        return
+    label, inline = _classify(Cell([para]))
+    if label is not None:
+        if label.kind == "heading":
+            if _CHECKED.match(text) and not found.checked_category:
+                category = _CATEGORY.search(text)
+                found.checked_category = category.group(1) if category else ""
+            return
+        _record(found, label, [], inline)
+        return
+    if found.in_summary:
+        found.summary.append(text)
+
+
+def _category(text: str) -> Category | None:
+    match = _CATEGORY.search(text)
+    if not match:
+        return None
+    word = match.group(1).lower()
+    return "medium" if word.startswith("med") else word  # type: ignore[return-value]
+
+
+def _age_and_dob(text: str, on: date | None) -> tuple[int | None, date | None]:
+    dob = next((m.value for m in find_dates(text) if m.precision == "day"), None)
+    remainder = text
+    for mention in find_dates(text):
+        remainder = remainder.replace(mention.text, " ")
+    stated = next((int(m.group(1)) for m in _AGE.finditer(remainder) if int(m.group(1)) < 30), None)
+    if stated is None and dob and on:
+        stated = age_on(dob, on)
+    return stated, dob
+
+
+def extract(blocks: list[Block], file_name: str, sha256: str, kind: str,
+            wrapped: bool = False) -> Assessment:
+    """Build the record from a document's blocks; raises not_a_risk_tool when it is not one."""
+    found = _Found()
+    for block in blocks:
+        if isinstance(block, Para):
+            _read_paragraph(found, block)
+            continue
+        above: dict[int, Label | None] = {}
+        for row in block.rows:
+            above = _read_row(found, row, above)
+    if len(found.items) < MIN_ITEMS_FOUND:
+        raise ParseRejected("not_a_risk_tool", f"{len(found.items)} of {len(ITEMS)} items found")
+
+    items: dict[str, ItemEntry] = {}
+    for key in ITEMS:
+        groups = found.items.get(key)
+        if not groups:
+            items[key] = ItemEntry(key, found=False)
+            continue
+        cells = [cell for group in groups for cell in group]
+        answer = read_answer(_score_column_first(groups), wrapped) if cells else read_answer([])
+        items[key] = ItemEntry(key, answer.score, answer.rationale, answer.updates, answer.entries)
+
+    date_version = found.values.get("date_version", "")
+    assessment_date = next(
+        (m.value for m in find_dates(date_version) if m.precision == "day"), None
+    )
+    fields = {key: found.values.get(key, "") for key in DETAILS}
+    age, dob = _age_and_dob(fields["age_dob"], assessment_date)
+    total_text = found.values.get("stated_total", "")
+    total = _NUMBER.search(total_text)
+    category_text = found.values.get("stated_category", "") or found.checked_category
+    return Assessment(
+        file_name=file_name,
+        sha256=sha256,
+        kind=kind,
+        child=ChildDetails(fields=fields, dob=dob, age=age),
+        assessment_date=assessment_date,
+        date_version=date_version,
+        items=items,
+        stated_total=int(total.group(1)) if total else None,
+        stated_total_text=total_text,
+        stated_category=_category(category_text),
+        stated_category_text=category_text,
+        summary="\n".join(found.summary).strip(),
+    )
+
+
+def _score_column_first(groups: list[list[Cell]]) -> list[Cell]:
+    """Answer cells of every row a label spans: a score cell stays first when there is one."""
+    if len(groups) == 1:
+        return groups[0]
+    widest = max(len(group) for group in groups)
+    if widest < 2:
+        return [cell for group in groups for cell in group]
+    columns: list[list[Cell]] = [[] for _ in range(widest)]
+    for group in groups:
+        offset = widest - len(group)
+        for index, cell in enumerate(group):
+            if cell not in columns[index + offset]:
+                columns[index + offset].append(cell)
+    merged = []
+    for column in columns:
+        merged.append(Cell([para for cell in column for para in cell.paras]))
+    return merged

@@ -1,0 +1,127 @@
+"""Recognise the form's printed labels in cell text, tolerant of small wording changes.
+
+Councils retype labels, shorten them, swap "&" for "and", drop "– Rationale for decision" and
+break them across lines or pages. A label is matched on its meaningful words (lightly
+stemmed), never on its position in the table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from mast_intake.models.form import DETAILS, ITEMS, SECTIONS
+
+_STOPWORDS = frozenset(
+    "a an and are as at be been by for from given if in is it of on or please the this to with "
+    "etc i e ie eg".split()
+)
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Label:
+    kind: str  # item, detail, stated_total, stated_category, date_version, summary, heading
+    key: str
+    words: frozenset[str]
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _tokens(text: str) -> list[str]:
+    lowered = text.lower().replace("&", " and ").replace("’", "'").replace("'s", "")
+    return _WORD.findall(lowered)
+
+
+def words_of(text: str) -> frozenset[str]:
+    """The meaningful, lightly stemmed words of ``text``."""
+    return frozenset(_stem(w) for w in _tokens(text) if w not in _STOPWORDS)
+
+
+def _joined_pairs(text: str) -> frozenset[str]:
+    """Adjacent tokens glued together: PDF text sometimes splits a word ("Learnin g")."""
+    tokens = _tokens(text)
+    return frozenset(_stem(a + b) for a, b in zip(tokens, tokens[1:], strict=False))
+
+
+def _vocabulary() -> tuple[Label, ...]:
+    labels = [Label("item", spec.key, words_of(spec.label)) for spec in ITEMS.values()]
+    labels += [Label("detail", spec.key, words_of(spec.label)) for spec in DETAILS.values()]
+    labels += [
+        Label("stated_total", "stated_total", words_of("Risk Assessment score")),
+        Label("stated_total", "stated_total", words_of("Total score")),
+        Label("stated_category", "stated_category", words_of("Risk Category")),
+        Label("stated_category", "stated_category", words_of("Risk level")),
+        Label("date_version", "date_version", words_of("Date/Version")),
+        Label("date_version", "date_version", words_of("Date of assessment")),
+        Label(
+            "summary",
+            "summary",
+            words_of("Additional professional comments and any additional information not scored"),
+        ),
+    ]
+    headings = [s.heading for s in SECTIONS.values()] + [s.instruction for s in SECTIONS.values()]
+    headings += [
+        "Score",
+        "Rationale and source of information",
+        "Rationale",
+        "Use this section to give a view about the current risk.",
+        "Low risk of sexual exploitation (at risk of being exploited) (score 0-10)",
+        "Medium risk of sexual exploitation (at risk of being exploited) (score 11-19)",
+        "High risk of sexual exploitation (being exploited) (score 20+)",
+        "Child/Young",
+    ]
+    labels += [Label("heading", text, words_of(text)) for text in headings]
+    return tuple(label for label in labels if label.words)
+
+
+VOCABULARY = _vocabulary()
+
+
+def _score(words: frozenset[str], extra: frozenset[str], label: Label) -> float:
+    """Dice similarity, raised for a shortened label whose every word belongs to ``label``."""
+    common = len((words | extra) & label.words)
+    if not common:
+        return 0.0
+    dice = min(1.0, 2 * common / (len(words) + len(label.words)))
+    precision, recall = common / len(words), common / len(label.words)
+    if precision >= 0.99 and len(words) >= 2 and recall >= 0.3:
+        return max(dice, 0.7)
+    return dice
+
+
+def _ranked(text: str) -> list[tuple[float, Label]]:
+    words = words_of(text)
+    if not words or len(words) > 40:
+        return []
+    extra = _joined_pairs(text)
+    scored = [(_score(words, extra, label), label) for label in VOCABULARY]
+    return sorted((pair for pair in scored if pair[0] > 0), key=lambda pair: -pair[0])
+
+
+@lru_cache(maxsize=8192)
+def match_label(text: str, threshold: float = 0.6) -> Label | None:
+    """The label ``text`` is, or None when it is not clearly one of the form's labels."""
+    ranked = _ranked(text)
+    if not ranked or ranked[0][0] < threshold:
+        return None
+    best_score, best = ranked[0]
+    if len(ranked) > 1:
+        runner_score, runner = ranked[1]
+        # Two different items scoring alike ("Physical abuse") is ambiguous: better unmatched.
+        if runner.key != best.key and best_score - runner_score < 0.05 and best.kind == "item":
+            return None
+    return best
+
+
+@lru_cache(maxsize=8192)
+def label_strength(text: str) -> float:
+    """How closely ``text`` matches its best label (0 to 1)."""
+    ranked = _ranked(text)
+    return ranked[0][0] if ranked else 0.0
