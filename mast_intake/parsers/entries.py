@@ -94,7 +94,8 @@ def read_answer(cells: list[Cell], wrapped: bool = False) -> Answer:
             answer.entries.append(Entry(score, rest))
         elif answer.entries:
             last = answer.entries[-1]
-            joiner = " " if wrapped else "\n"
+            # A PDF line that ends in a hyphen broke a word or a date ("07-" / "06-1996").
+            joiner = ("" if last.text.endswith("-") else " ") if wrapped else "\n"
             answer.entries[-1] = Entry(last.score, f"{last.text}{joiner}{text}".strip())
         else:
             answer.entries.append(Entry(None, text))

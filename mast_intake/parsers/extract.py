@@ -75,6 +75,19 @@ def _read_row(
         if not unique or cell is not unique[-1]:
             unique.append(cell)
     read = [(above[id(cell)], "") if id(cell) in above else _classify(cell) for cell in unique]
+    # The cell right after a label is its answer, even when the answer looks like a label
+    # ("Reported or not reported?" | "Not reported"), unless it is clearly the next label with
+    # room for its own answer after it.
+    for index in range(1, len(read)):
+        label, previous = read[index][0], read[index - 1][0]
+        if (
+            label is not None
+            and previous is not None
+            and previous.kind in _KEYED_KINDS | {"item"}
+            and id(unique[index]) not in above
+            and (index == len(read) - 1 or label_strength(unique[index].text) < _STRONG)
+        ):
+            read[index] = (None, "")
     classified = [label for label, _ in read]
     inline = [value for _, value in read]
     held: dict[int, Label | None] = {id(cell): label for cell, label in zip(unique, classified)}
