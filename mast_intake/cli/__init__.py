@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from mast_intake import __version__
+from mast_intake.config import ConfigError, Settings, load_settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,6 +16,17 @@ def main() -> None:
     Settings come from MAST_INTAKE_* environment variables and the optional TOML file named by
     MAST_INTAKE_CONFIG; see the README.
     """
+
+
+def settings_of(ctx: click.Context) -> Settings:
+    """The settings, read once per invocation at this entry point."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, Settings):
+        try:
+            root.obj = load_settings()
+        except ConfigError as exc:
+            raise click.UsageError(str(exc)) from exc
+    return root.obj
 
 
 def _register() -> None:

@@ -12,7 +12,8 @@ from mast_intake.parsers.layout import Cell
 # "1", "1 -", "1-", "0 No concerns", "Score 1:", "Score: 1", "1." — a lone 0 or 1 at the start of
 # a statement, or any digit after the word "Score". "10 visits" and "1.5 hours" are not scores.
 _MARKER = re.compile(
-    r"^\s*(?:score\s*[:=]?\s*(?P<scored>\d)|(?P<bare>[01]))(?!\d)\s*(?:[-\u2013\u2014:)]|\.(?!\d)|(?=\s)|$)\s*",
+    r"^\s*(?:score\s*[:=]?\s*(?P<scored>\d)|(?P<bare>[01]))(?!\d)"
+    r"\s*(?:[-\u2013\u2014:)]|\.(?!\d)|(?=\s)|$)\s*",
     re.IGNORECASE,
 )
 _SCORE_ONLY = re.compile(r"^\s*(?:score\s*[:=]?\s*)?(\d{1,2})\s*[-\u2013\u2014:.]?\s*$", re.IGNORECASE)
@@ -54,10 +55,8 @@ def _update(text: str) -> Update:
         return Update(None, text.strip())
     first = mentions[0]
     before = text[: first.start]
-    if _UPDATE_PREFIX.fullmatch(before):
-        rest = text[first.end:].lstrip(" )]:-\u2013\u2014,.")
-    else:
-        rest = text
+    # "Update 15/11/2026: text" keeps just the text; a date inside the sentence stays put.
+    rest = text[first.end:].lstrip(" )]:-\u2013\u2014,.") if _UPDATE_PREFIX.fullmatch(before) else text
     return Update(first.value, rest.strip())
 
 

@@ -17,7 +17,7 @@ from mast_intake.models.assessment import Assessment, ChildDetails, ItemEntry
 from mast_intake.models.form import DETAILS, ITEMS, Category
 from mast_intake.parsers.entries import read_answer, score_marker
 from mast_intake.parsers.labels import Label, label_strength, match_label
-from mast_intake.parsers.layout import Block, Cell, Para, Table
+from mast_intake.parsers.layout import Block, Cell, Para
 from mast_intake.parsers.rejections import ParseRejected
 
 MIN_ITEMS_FOUND = 15
@@ -90,7 +90,7 @@ def _read_row(
             read[index] = (None, "")
     classified = [label for label, _ in read]
     inline = [value for _, value in read]
-    held: dict[int, Label | None] = {id(cell): label for cell, label in zip(unique, classified)}
+    held: dict[int, Label | None] = {id(cell): label for cell, label in zip(unique, classified, strict=True)}
     index = 0
     while index < len(unique):
         label = classified[index]

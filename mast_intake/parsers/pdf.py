@@ -78,8 +78,10 @@ def _table_rows(table, page_chars: list[dict], has_red: bool) -> list[list[Cell]
                 continue
             if has_red:
                 x0, top, x1, bottom = bbox
-                inside = [c for c in page_chars
-                          if x0 <= c["x0"] and c["x1"] <= x1 and top <= c["top"] and c["bottom"] <= bottom]
+                inside = [
+                    c for c in page_chars
+                    if x0 <= c["x0"] and c["x1"] <= x1 and top <= c["top"] and c["bottom"] <= bottom
+                ]
                 if any(_is_red(c.get("non_stroking_color")) for c in inside):
                     cells.append(Cell(_lines_of(inside)))
                     continue
@@ -101,9 +103,10 @@ def _page_blocks(page) -> list[Block]:
     for line in outside.extract_text_lines():
         if line["top"] < low or line["bottom"] > high or not line["text"].strip():
             continue
-        para = Para(_lines_of(line["chars"])[0].segments) if has_red else Para([Segment(line["text"])])
-        height = line["bottom"] - line["top"]
-        if current is not None and previous_bottom is not None and line["top"] - previous_bottom < height * 0.6:
+        segments = _lines_of(line["chars"])[0].segments if has_red else [Segment(line["text"])]
+        para = Para(segments)
+        gap = line["top"] - previous_bottom if previous_bottom is not None else None
+        if current is not None and gap is not None and gap < (line["bottom"] - line["top"]) * 0.6:
             # A wrapped line of the same paragraph.
             current.segments.extend([Segment(" "), *para.segments])
         else:
