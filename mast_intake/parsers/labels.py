@@ -53,6 +53,8 @@ def _joined_pairs(text: str) -> frozenset[str]:
 def _vocabulary() -> tuple[Label, ...]:
     labels = [Label("item", spec.key, words_of(spec.label)) for spec in ITEMS.values()]
     labels += [Label("detail", spec.key, words_of(spec.label)) for spec in DETAILS.values()]
+    # The printed form breaks the name label over two rows: "Child/Young" | "Person's Name ...".
+    labels.append(Label("detail", "name", words_of("Child/Young")))
     labels += [
         Label("stated_total", "stated_total", words_of("Risk Assessment score")),
         Label("stated_total", "stated_total", words_of("Total score")),
@@ -75,7 +77,6 @@ def _vocabulary() -> tuple[Label, ...]:
         "Low risk of sexual exploitation (at risk of being exploited) (score 0-10)",
         "Medium risk of sexual exploitation (at risk of being exploited) (score 11-19)",
         "High risk of sexual exploitation (being exploited) (score 20+)",
-        "Child/Young",
     ]
     labels += [Label("heading", text, words_of(text)) for text in headings]
     return tuple(label for label in labels if label.words)

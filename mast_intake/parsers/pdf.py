@@ -8,6 +8,7 @@ before the form is read, and red text is kept apart as the worker's dated update
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 
 import pdfplumber
@@ -20,6 +21,11 @@ from mast_intake.parsers.labels import label_strength
 from mast_intake.parsers.layout import Block, Cell, Para, Segment, Table, plain_cell
 from mast_intake.parsers.rejections import ParseRejected
 
+# Word's prompt in an empty form field is printed into the PDF; it is not an answer.
+_PLACEHOLDER = re.compile(
+    r"^\s*(?:click or tap|click|tap) (?:here )?to enter (?:text|a date)\.?\s*$|^\s*choose an item\.?\s*$",
+    re.IGNORECASE,
+)
 _MARGIN = 0.06  # headers, footers and page numbers sit in the top and bottom 6% of a page
 _LABEL = 0.6
 
@@ -51,7 +57,8 @@ def _lines_of(chars: list[dict]) -> list[Para]:
         previous = None
         for char in line:
             text = char["text"]
-            if previous is not None and char["x0"] - previous["x1"] > char.get("size", 10) * 0.2:
+            gap = char["x0"] - previous["x1"] if previous is not None else 0
+            if gap > char.get("size", 10) * 0.2 and text != " " and previous["text"] != " ":
                 text = " " + text
             red = _is_red(char.get("non_stroking_color"))
             if segments and segments[-1].red == red:
@@ -78,14 +85,18 @@ def _table_rows(table, page_chars: list[dict], has_red: bool) -> list[list[Cell]
                 continue
             if has_red:
                 x0, top, x1, bottom = bbox
+                # A glyph's box pokes out of its cell by a fraction of a point: use its centre.
                 inside = [
                     c for c in page_chars
-                    if x0 <= c["x0"] and c["x1"] <= x1 and top <= c["top"] and c["bottom"] <= bottom
+                    if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
                 ]
                 if any(_is_red(c.get("non_stroking_color")) for c in inside):
                     cells.append(Cell(_lines_of(inside)))
                     continue
-            cells.append(plain_cell(text))
+            if _PLACEHOLDER.match(" ".join(text.split())):
+                text = ""
+            lines = [line for line in text.split("\n") if not _PLACEHOLDER.match(line)]
+            cells.append(plain_cell("\n".join(lines)))
         rows.append(cells)
     return rows
 
@@ -117,14 +128,38 @@ def _page_blocks(page) -> list[Block]:
     return [block for _, block in placed]
 
 
-def _is_label(cell: Cell) -> bool:
-    return label_strength(cell.text) >= _LABEL
+def _unique(row: list[Cell]) -> list[Cell]:
+    cells: list[Cell] = []
+    for cell in row:
+        if not cells or cell is not cells[-1]:
+            cells.append(cell)
+    return cells
 
 
-def _join_rows(upper: list[Cell], lower: list[Cell]) -> None:
-    for column, cell in enumerate(lower):
-        if column < len(upper) and cell is not upper[column]:
-            upper[column].paras.extend(cell.paras)
+def _continues(upper: list[Cell], lower: list[Cell]) -> bool:
+    """True when the first row on a page is the rest of the last row on the page before."""
+    above, below = upper[0].text, lower[0].text
+    if not below:
+        return True
+    if not above:
+        return False
+    # A label cut by the page break reads better joined than either half alone.
+    joined = label_strength(f"{above} {below}")
+    return joined >= _LABEL and joined > max(label_strength(above), label_strength(below))
+
+
+def _join_rows(table: Table, lower_table: Table) -> None:
+    """Append ``lower_table`` to ``table``, joining its first row to the last when it continues."""
+    upper, lower = _unique(table.rows[-1]), _unique(lower_table.rows[0])
+    if len(upper) != len(lower) or not _continues(upper, lower):
+        table.rows.extend(lower_table.rows)
+        return
+    for above, below in zip(upper, lower, strict=True):
+        above.paras.extend(below.paras)
+    # Cells merged down from the joined row must now point at the cells they continue.
+    moved = {id(below): above for above, below in zip(upper, lower, strict=True)}
+    for row in lower_table.rows[1:]:
+        table.rows.append([moved.get(id(cell), cell) for cell in row])
 
 
 def _join_pages(pages: Iterable[list[Block]]) -> list[Block]:
@@ -140,13 +175,7 @@ def _join_pages(pages: Iterable[list[Block]]) -> list[Block]:
                 and block.rows
                 and previous.rows
             ):
-                first, last = block.rows[0], previous.rows[-1]
-                label_cut = not first[0].text or not _is_label(last[0]) or not _is_label(first[0])
-                if len(first) == len(last) and label_cut:
-                    _join_rows(last, first)
-                    previous.rows.extend(block.rows[1:])
-                else:
-                    previous.rows.extend(block.rows)
+                _join_rows(previous, block)
                 continue
             joined.append(block)
     return joined
