@@ -31,7 +31,7 @@ def settings_of(ctx: click.Context) -> Settings:
 
 def _register() -> None:
     # Commands live in their own modules; importing them attaches them to ``main``.
-    from mast_intake.cli import check  # noqa: F401
+    from mast_intake.cli import check, rules  # noqa: F401
 
 
 _register()

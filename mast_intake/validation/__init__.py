@@ -1,0 +1,7 @@
+"""Good-practice checks: each in its own module under ``rules``, listed in ``catalogue``."""
+
+from mast_intake.validation.catalogue import RULES
+from mast_intake.validation.options import CheckOptions
+from mast_intake.validation.run import run_checks
+
+__all__ = ["CheckOptions", "RULES", "run_checks"]

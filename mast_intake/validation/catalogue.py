@@ -1,0 +1,65 @@
+"""The checks, listed explicitly in the order the catalogue shows them, and the catalogue as text."""
+
+from __future__ import annotations
+
+from mast_intake.validation.rule import Rule
+from mast_intake.validation.rules.category_mismatch import CategoryMismatch
+from mast_intake.validation.rules.historical_scored import HistoricalScored
+from mast_intake.validation.rules.initials_only import InitialsOnly
+from mast_intake.validation.rules.judgemental_language import JudgementalLanguage
+from mast_intake.validation.rules.leaving_care import LeavingCare
+from mast_intake.validation.rules.missing_assessment_date import MissingAssessmentDate
+from mast_intake.validation.rules.missing_child_details import MissingChildDetails
+from mast_intake.validation.rules.missing_protective_factors import MissingProtectiveFactors
+from mast_intake.validation.rules.missing_summary import MissingSummary
+from mast_intake.validation.rules.nrm_consider import NrmConsider
+from mast_intake.validation.rules.over_18 import Over18
+from mast_intake.validation.rules.repeated_point import RepeatedPoint
+from mast_intake.validation.rules.review_due import ReviewDue
+from mast_intake.validation.rules.score_mismatch import ScoreMismatch
+from mast_intake.validation.rules.score_without_rationale import ScoreWithoutRationale
+from mast_intake.validation.rules.unnamed_person import UnnamedPerson
+
+RULES: tuple[Rule, ...] = (
+    InitialsOnly(),
+    RepeatedPoint(),
+    HistoricalScored(),
+    ScoreWithoutRationale(),
+    MissingSummary(),
+    MissingProtectiveFactors(),
+    ScoreMismatch(),
+    CategoryMismatch(),
+    JudgementalLanguage(),
+    Over18(),
+    MissingChildDetails(),
+    MissingAssessmentDate(),
+    UnnamedPerson(),
+    LeavingCare(),
+    NrmConsider(),
+    ReviewDue(),
+)
+
+
+def catalogue_text() -> str:
+    """Every check, readably: code, severity, scope, summary, the guide's sentence, explanation."""
+    blocks = []
+    for rule in RULES:
+        body = "\n".join(f"    {line}".rstrip() for line in rule.explanation().splitlines())
+        blocks.append(
+            f"{rule.code} ({rule.severity}, {rule.scope})\n"
+            f"  {rule.summary()}\n"
+            f"  The guide: \u201c{rule.guide}\u201d\n\n{body}\n"
+        )
+    return "\n".join(blocks)
+
+
+def catalogue_markdown() -> str:
+    """The README's rule table."""
+    lines = [
+        "| Code | Severity | About | What it finds | The guide says |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for rule in RULES:
+        cells = (f"`{rule.code}`", str(rule.severity), rule.scope, rule.summary(), rule.guide)
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"

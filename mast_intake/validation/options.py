@@ -1,0 +1,26 @@
+"""What the checks may be told from outside the record: review intervals and the spaCy model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mast_intake.config.settings import Settings
+from mast_intake.models.form import Category
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Options for one run of the checks, built by the caller from the settings."""
+
+    high_weeks: int = 6
+    medium_weeks: int = 8
+    low_weeks: int = 12
+    spacy_model: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CheckOptions:
+        review = settings.review
+        return cls(review.high_weeks, review.medium_weeks, review.low_weeks, settings.spacy_model)
+
+    def review_weeks(self, category: Category) -> int:
+        return {"high": self.high_weeks, "medium": self.medium_weeks, "low": self.low_weeks}[category]

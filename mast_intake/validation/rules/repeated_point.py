@@ -1,0 +1,113 @@
+"""REPEATED_POINT: one concern scored twice, within an item or under two items."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from itertools import combinations
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from mast_intake.language.evidence import event_dates
+from mast_intake.models.assessment import Assessment
+from mast_intake.models.finding import Finding, Severity
+from mast_intake.models.form import ITEMS
+from mast_intake.validation.options import CheckOptions
+from mast_intake.validation.rule import Rule
+from mast_intake.validation.text import excerpt, scored_entries
+
+# Two statements describe the same incident when their words overlap this much (Jaccard), or
+# this much less when they also give the same day.
+SAME_WORDS = 0.6
+SAME_WORDS_SAME_DAY = 0.45
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """A scored statement as the comparison needs it: its words and the days it names."""
+
+    item: str
+    text: str
+    words: frozenset[str]
+    days: frozenset[date]
+
+
+def _statements(record: Assessment) -> list[_Statement]:
+    leave_out = frozenset(w.lower() for w in (record.child.name or "").split()) | {"source"}
+    births = (record.child.dob,) if record.child.dob else ()
+    statements = []
+    for key, item in record.items.items():
+        for entry in scored_entries(item):
+            words = frozenset(re.findall(r"[a-z]{3,}", entry.text.lower())) - STOP_WORDS - leave_out
+            mentions = event_dates(entry.text, record.assessment_date, births)
+            days = frozenset(m.value for m in mentions if m.precision == "day")
+            if words:
+                statements.append(_Statement(key, entry.text, words, days))
+    return statements
+
+
+def _same_incident(a: _Statement, b: _Statement) -> bool:
+    if a.days and b.days and not a.days & b.days:
+        return False
+    overlap = len(a.words & b.words) / len(a.words | b.words)
+    return overlap >= (SAME_WORDS_SAME_DAY if a.days & b.days else SAME_WORDS)
+
+
+class RepeatedPoint(Rule):
+    """The same concern is scored more than once.
+
+    The score is one point at most for each risk or vulnerability. Two statements scored in
+    one item, or one incident scored under two items, count the same thing twice and make
+    the total look higher than it is. Please score each item once: give the strongest recent
+    example its point, and add further detail to the same statement without a second score.
+    When one incident fits two items, score it under the one it fits best and mention it
+    unscored in the other, or in the summary.
+
+    **Anti-pattern**
+
+        Staying out later than expected: 1- Amy went missing on 3 May and was found at 05:00.
+        Periods of going missing overnight: 1- Amy went missing on 3 May and was found at 05:00.
+
+    **Good practice**
+
+        Staying out later than expected: 1- Amy came home at 01:30 on 12 May, four hours later
+        than agreed (source: mother).
+        Periods of going missing overnight: 1- Amy went missing on 3 May and was found at 05:00
+        (source: police missing report).
+    """
+
+    code = "REPEATED_POINT"
+    severity = Severity.MUST_FIX
+    guide = (
+        "Avoid repeating information and therefore scoring the same thing twice. The score "
+        "should be a maximum of one point per risk/vulnerability."
+    )
+    scope = "item or whole tool"
+
+    def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:
+        findings = []
+        for key, item in record.items.items():
+            scored = [e for e in item.entries if e.score]
+            if item.score > 1 or len(scored) > 1:
+                text = scored[1].text if len(scored) > 1 else item.rationale
+                findings.append(self.finding(
+                    key,
+                    f"This item is given {max(item.score, len(scored))} points, but the score is one "
+                    "point at most per item. Please keep one scored statement and add the other "
+                    "details to it without a second score.",
+                    excerpt(text),
+                ))
+        pairs: dict[tuple[str, str], str] = {}
+        for a, b in combinations(_statements(record), 2):
+            if a.item != b.item and (a.item, b.item) not in pairs and _same_incident(a, b):
+                pairs[(a.item, b.item)] = a.text
+        if pairs:
+            named = "; ".join(f'"{ITEMS[a].label}" and "{ITEMS[b].label}"' for a, b in pairs)
+            findings.append(self.finding(
+                None,
+                f"The same incident looks to be scored under two items: {named}. Please score it "
+                "once, under the item it fits best, and mention it without a score elsewhere.",
+                excerpt(next(iter(pairs.values()))),
+            ))
+        return findings

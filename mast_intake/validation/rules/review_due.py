@@ -1,0 +1,54 @@
+"""REVIEW_DUE: when the tool should next be reviewed, from its risk band."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from mast_intake.models.assessment import Assessment
+from mast_intake.models.finding import Finding, Severity
+from mast_intake.validation.options import CheckOptions
+from mast_intake.validation.rule import Rule
+from mast_intake.validation.rules.category_mismatch import explains_category
+
+
+class ReviewDue(Rule):
+    """The date by which the tool should be reviewed, from the risk category.
+
+    Risk is fluid, so the tool is reviewed with the case plan at least every 6 weeks for high
+    risk, every 8 weeks for medium and every 12 weeks for low (the intervals are set by the
+    service). Any change in risk, incident of concern or missing episode should lead to an
+    earlier review. The category is the one you gave when you explained it, otherwise the
+    band of the score.
+
+    **Anti-pattern**
+
+        A high risk tool last completed three months ago.
+
+    **Good practice**
+
+        A high risk tool reviewed at the core group six weeks after the last one, with red-font
+        dated updates and an updated summary.
+    """
+
+    code = "REVIEW_DUE"
+    severity = Severity.ADVICE
+    guide = (
+        "The risk guidance tool is to be completed in line with case planning and at a minimum of "
+        "every 12 weeks for low risk, every 8 weeks for medium and every 6 weeks for high risk."
+    )
+    scope = "whole tool"
+
+    def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:
+        if record.assessment_date is None:
+            return []
+        category = record.computed_category
+        if record.stated_category and (record.stated_category == category or explains_category(record)):
+            category = record.stated_category
+        weeks = options.review_weeks(category)
+        due = record.assessment_date + timedelta(weeks=weeks)
+        return [self.finding(
+            None,
+            f"At {category} risk, please review this tool by {due:%d/%m/%Y} ({weeks} weeks after "
+            f"the assessment date), or sooner if anything changes.",
+            record.date_version.strip(),
+        )]
