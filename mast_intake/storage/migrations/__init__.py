@@ -1,0 +1,1 @@
+"""The Alembic environment and revisions for the storage tables, run by ``storage.schema``."""

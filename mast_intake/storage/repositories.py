@@ -1,0 +1,1034 @@
+"""Repositories: the only code that reads and writes the storage tables.
+
+Each repository works inside the session of the unit of work that made it and never commits:
+the unit of work does. Free text is written through the unit of work's :class:`Sealer` and read
+back through the repository's accessors (``record``, ``findings``, ``subject`` ...), so that
+encryption at rest needs changing in one place. The rules that do not need a database (name
+normalisation, agenda transitions, which decision is allowed, which assessment came before) are
+module-level functions shared with the in-memory fakes in ``tests/fakes.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from mast_intake.storage.errors import DecisionNotAllowed, InvalidTransition, LeaseLost, NotFound
+from mast_intake.storage.sealing import PlainText, Sealer
+from mast_intake.storage.tables import (
+    CASE_STATUSES,
+    LEVELS,
+    NRM_ANSWERS,
+    OUTBOX_KINDS,
+    AgendaEntry,
+    AuditLog,
+    Child,
+    ChildAlias,
+    Decision,
+    Meeting,
+    Outbox,
+    PollRun,
+    ProcessedMail,
+    Submission,
+    utc_now,
+)
+
+Clock = Callable[[], datetime]
+
+# ---------------------------------------------------------------------------------------------
+# Rules shared with the fakes
+# ---------------------------------------------------------------------------------------------
+
+# An exception class name, possibly dotted: nothing that could carry the words of a message.
+_ERROR_KIND = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,127}")
+_NAME_SEPARATORS = re.compile(r"\s*(?:/|;|\|| a\.?k\.?a\.? | known as )\s*", re.IGNORECASE)
+# Hyphens, dots and the like separate name parts; apostrophes join them (O'Neil is oneil).
+_SPACING_PUNCTUATION = re.compile(r"[-‐‑‒–—_.,/\\]+")
+
+AGENDA_TRANSITIONS: dict[str, frozenset[str]] = {
+    "queued": frozenset({"on_agenda", "replaced"}),
+    "deferred": frozenset({"on_agenda", "replaced"}),
+    "on_agenda": frozenset({"decided", "deferred", "replaced"}),
+    "decided": frozenset({"decided"}),
+    "replaced": frozenset(),
+}
+# Entries a newer tool for the same child takes the place of: anything not yet decided.
+REPLACEABLE_STATES = ("queued", "deferred", "on_agenda")
+# Entries waiting for a meeting.
+WAITING_STATES = ("queued", "deferred")
+
+
+def check_error_kind(error_kind: str) -> str:
+    """``error_kind`` if it looks like an exception class name; ValueError otherwise."""
+    if not _ERROR_KIND.fullmatch(error_kind):
+        raise ValueError("error_kind must be an exception class name, not a message")
+    return error_kind
+
+
+def normalise_name(name: str) -> str:
+    """The form of a name used for matching: accents, case, punctuation and spacing removed."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    text = _SPACING_PUNCTUATION.sub(" ", text)
+    text = "".join(ch for ch in text if ch.isalnum() or ch.isspace())
+    return " ".join(text.split())
+
+
+def split_names(field: str) -> list[str]:
+    """The names in a "Name / Alias / Known As" answer, first the name, then each alias."""
+    names = []
+    for part in _NAME_SEPARATORS.split(f" {field} "):
+        part = part.strip()
+        if part and normalise_name(part) and part not in names:
+            names.append(part)
+    return names
+
+
+def check_transition(entry: AgendaEntry, to: str) -> None:
+    """Raise InvalidTransition unless an entry in its current state may move to ``to``."""
+    if to not in AGENDA_TRANSITIONS.get(entry.state, frozenset()):
+        raise InvalidTransition(f"agenda entry {entry.id} cannot go from {entry.state} to {to}")
+
+
+def check_decision_allowed(
+    entry: AgendaEntry, corrects: Decision | None, corrects_decision_id: int | None
+) -> None:
+    """Raise DecisionNotAllowed unless a decision (or a correction) may be recorded for ``entry``."""
+    if corrects_decision_id is not None:
+        if corrects is None or corrects.agenda_entry_id != entry.id:
+            raise DecisionNotAllowed(
+                f"decision {corrects_decision_id} is not a decision about agenda entry {entry.id}"
+            )
+        if entry.state != "decided":
+            raise DecisionNotAllowed(f"agenda entry {entry.id} has no decision to correct")
+        return
+    if entry.state == "decided":
+        raise DecisionNotAllowed(f"agenda entry {entry.id} is already decided: record a correction instead")
+    if entry.state != "on_agenda":
+        raise DecisionNotAllowed(f"agenda entry {entry.id} is {entry.state}, not on an agenda")
+
+
+def check_decision_values(level: str, case_status: str, nrm: str, actions: Sequence[dict]) -> None:
+    """Raise ValueError for values outside the decision form's choices."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}")
+    if case_status not in CASE_STATUSES:
+        raise ValueError(f"case_status must be one of {', '.join(CASE_STATUSES)}")
+    if nrm not in NRM_ANSWERS:
+        raise ValueError(f"nrm must be one of {', '.join(NRM_ANSWERS)}")
+    for action in actions:
+        if set(action) != {"text", "owner"}:
+            raise ValueError("each action must have exactly the keys text and owner")
+
+
+def history_order(submission: Submission) -> tuple:
+    """Sort key for a child's assessments: by assessment date, undated last, then arrival."""
+    return (
+        submission.assessment_date is None,
+        submission.assessment_date or date.min,
+        submission.received_at,
+        submission.id or 0,
+    )
+
+
+def choose_previous(submission: Submission, history: Iterable[Submission]) -> Submission | None:
+    """The assessment before ``submission`` among the child's ``history``, ignoring superseded ones.
+
+    A submission replaced by a resubmission (after feedback) is the same assessment corrected, so
+    neither it nor anything it replaced counts as "previous".
+    """
+    history = [s for s in history if s.status == "parsed"]
+    superseded = {s.replaces_submission_id for s in history if s.replaces_submission_id is not None}
+    chain: set[int | None] = set()
+    current: int | None = submission.replaces_submission_id
+    by_id = {s.id: s for s in history}
+    while current is not None and current not in chain:
+        chain.add(current)
+        current = by_id[current].replaces_submission_id if current in by_id else None
+    earlier = [
+        s
+        for s in history
+        if s.id != submission.id
+        and s.id not in superseded
+        and s.id not in chain
+        and history_order(s) < history_order(submission)
+    ]
+    return max(earlier, key=history_order, default=None)
+
+
+def _insert_for(session: Session, table: sa.Table) -> Any:
+    """An INSERT that supports ON CONFLICT on this session's database."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"no ON CONFLICT support for {dialect}")
+
+
+class _Repository:
+    def __init__(self, session: Session, sealer: Sealer | None = None, clock: Clock = utc_now) -> None:
+        self.session = session
+        self.sealer = sealer or PlainText()
+        self.clock = clock
+
+    def _locking(self, statement: Any) -> Any:
+        # FOR UPDATE on PostgreSQL; SQLite ignores it and serialises writers with BEGIN IMMEDIATE.
+        # populate_existing: a row already in the session must show what the lock now protects.
+        return statement.with_for_update().execution_options(populate_existing=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Processed mail
+# ---------------------------------------------------------------------------------------------
+
+
+class ProcessedMailRepository(_Repository):
+    """Which mailbox messages have been claimed, handled and moved, by message id.
+
+    ``claim`` is how two poll processes share one mailbox: exactly one of them gets a given
+    message. The caller must commit straight after a successful claim (in its own unit of work,
+    before the slow parsing) so that the other process sees it.
+
+    States: ``claimed`` (a worker holds a lease until ``claimed_until``) -> ``processed`` or
+    ``quarantined`` (final) or ``failed`` (may be claimed again). ``moved_at`` is set once the
+    message has left the inbox; a final row without it must be moved again (``unmoved``).
+    """
+
+    def claim(
+        self,
+        mailbox_key: str,
+        message_id: str,
+        sender: str,
+        received_at: datetime,
+        worker_id: str,
+        lease_seconds: float,
+        max_attempts: int | None = None,
+    ) -> ProcessedMail | None:
+        """Claim a message for ``worker_id``; the row if this worker now holds it, else None.
+
+        A new message is claimed with INSERT ... ON CONFLICT DO NOTHING, so of two concurrent
+        claims the database lets exactly one insert. An existing row is claimed again only if it
+        ``failed`` (and has fewer than ``max_attempts`` attempts, when given) or its lease ran
+        out (the worker died: that counts as a failed attempt); on PostgreSQL the row is locked
+        with SKIP LOCKED so a second claimer passes over it instead of waiting. Processed and
+        quarantined messages, and live leases, are never claimed.
+        """
+        now = self.clock()
+        until = now + timedelta(seconds=lease_seconds)
+        table = ProcessedMail.__table__
+        inserted = self.session.execute(
+            _insert_for(self.session, table)
+            .values(
+                mailbox_key=mailbox_key,
+                message_id=message_id,
+                sender=sender,
+                received_at=received_at,
+                state="claimed",
+                attempts=0,
+                claimed_by=worker_id,
+                claimed_until=until,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["message_id"])
+            .returning(table.c.id)
+        ).scalar_one_or_none()
+        if inserted is not None:
+            return self.session.get(ProcessedMail, inserted, populate_existing=True)
+
+        reclaimable = sa.or_(
+            col(ProcessedMail.state) == "failed",
+            sa.and_(col(ProcessedMail.state) == "claimed", col(ProcessedMail.claimed_until) < now),
+        )
+        if max_attempts is not None:
+            reclaimable = sa.and_(reclaimable, col(ProcessedMail.attempts) < max_attempts)
+        row = self.session.exec(
+            select(ProcessedMail)
+            .where(ProcessedMail.message_id == message_id, reclaimable)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        ).first()
+        if row is None:
+            return None
+        if row.state == "claimed":
+            row.attempts += 1
+            row.last_error_kind = "LeaseExpired"
+        row.state = "claimed"
+        row.mailbox_key = mailbox_key
+        row.claimed_by = worker_id
+        row.claimed_until = until
+        row.updated_at = now
+        self.session.flush()
+        return row
+
+    def get(self, message_id: str) -> ProcessedMail | None:
+        """The row for ``message_id``, or None if it was never claimed."""
+        return self.session.exec(select(ProcessedMail).where(ProcessedMail.message_id == message_id)).first()
+
+    def _held(self, message_id: str, worker_id: str | None, states: Sequence[str]) -> ProcessedMail:
+        row = self.session.exec(
+            self._locking(select(ProcessedMail).where(ProcessedMail.message_id == message_id))
+        ).first()
+        if row is None:
+            raise NotFound("no processed_mail row for that message id")
+        if worker_id is not None and row.claimed_by != worker_id:
+            raise LeaseLost(f"processed_mail {row.id} is now claimed by another worker")
+        if row.state not in states:
+            raise InvalidTransition(f"processed_mail {row.id} is {row.state}")
+        return row
+
+    def renew_lease(self, message_id: str, worker_id: str, lease_seconds: float) -> ProcessedMail:
+        """Extend this worker's lease (for slow work); LeaseLost if another worker holds it now."""
+        row = self._held(message_id, worker_id, ("claimed",))
+        row.claimed_until = self.clock() + timedelta(seconds=lease_seconds)
+        row.updated_at = self.clock()
+        self.session.flush()
+        return row
+
+    def mark_processed(self, message_id: str, outcome: str, worker_id: str | None = None) -> ProcessedMail:
+        """Record that the message was handled (``outcome``: parsed, rejected, no_attachment ...).
+
+        With ``worker_id``, raises LeaseLost if another worker has claimed the message since.
+        """
+        row = self._held(message_id, worker_id, ("claimed",))
+        row.state, row.outcome = "processed", outcome
+        return self._release(row)
+
+    def mark_failed(self, message_id: str, error_kind: str, worker_id: str | None = None) -> ProcessedMail:
+        """Record a failed attempt: ``attempts`` goes up by one; the message may be claimed again.
+
+        ``error_kind`` is the exception's class name, never its message.
+        """
+        row = self._held(message_id, worker_id, ("claimed",))
+        row.state, row.last_error_kind = "failed", check_error_kind(error_kind)
+        row.attempts += 1
+        return self._release(row)
+
+    def mark_quarantined(
+        self,
+        message_id: str,
+        outcome: str,
+        error_kind: str | None = None,
+        worker_id: str | None = None,
+    ) -> ProcessedMail:
+        """Record that the message is being set aside (from claimed, or failed too often)."""
+        row = self._held(message_id, worker_id, ("claimed", "failed"))
+        row.state, row.outcome = "quarantined", outcome
+        if error_kind is not None:
+            row.last_error_kind = check_error_kind(error_kind)
+        return self._release(row)
+
+    def _release(self, row: ProcessedMail) -> ProcessedMail:
+        row.claimed_until = None
+        row.updated_at = self.clock()
+        self.session.flush()
+        return row
+
+    def mark_moved(self, message_id: str, mailbox_key: str | None = None) -> ProcessedMail:
+        """Record that the message left the inbox (and its key in the new folder, if it has one)."""
+        row = self._held(message_id, None, ("processed", "quarantined"))
+        row.moved_at = row.updated_at = self.clock()
+        if mailbox_key is not None:
+            row.mailbox_key = mailbox_key
+        self.session.flush()
+        return row
+
+    def unmoved(self, limit: int = 100) -> list[ProcessedMail]:
+        """Processed or quarantined messages still to be moved (the process stopped in between)."""
+        return list(
+            self.session.exec(
+                select(ProcessedMail)
+                .where(
+                    col(ProcessedMail.state).in_(("processed", "quarantined")),
+                    col(ProcessedMail.moved_at).is_(None),
+                )
+                .order_by(col(ProcessedMail.id))
+                .limit(limit)
+            )
+        )
+
+    def counts(self) -> dict[str, int]:
+        """How many messages are in each state, plus ``unmoved``; every key present, zero or not."""
+        counts = dict.fromkeys(("claimed", "processed", "quarantined", "failed", "unmoved"), 0)
+        rows = self.session.exec(
+            select(ProcessedMail.state, sa.func.count()).group_by(col(ProcessedMail.state))
+        )
+        counts.update({state: count for state, count in rows})
+        counts["unmoved"] = self.session.exec(
+            select(sa.func.count())
+            .select_from(ProcessedMail)
+            .where(
+                col(ProcessedMail.state).in_(("processed", "quarantined")),
+                col(ProcessedMail.moved_at).is_(None),
+            )
+        ).one()
+        return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# Children
+# ---------------------------------------------------------------------------------------------
+
+
+class ChildRepository(_Repository):
+    """Children, recognised across submissions by normalised name (or a known alias) and date of birth.
+
+    Names are matched in their :func:`normalise_name` form, through the sealer's ``lookup_key``
+    so that a keyed hash can replace the plain form when encryption is added.
+    """
+
+    def _key(self, name: str) -> str:
+        normalised = normalise_name(name)
+        if not normalised:
+            raise ValueError("a child's name must contain letters or digits")
+        return self.sealer.lookup_key(normalised)
+
+    def find(self, name: str, dob: date, aliases: Iterable[str] = ()) -> Child | None:
+        """The child born on ``dob`` known by ``name`` or any of ``aliases``; the oldest if several."""
+        keys = {self._key(n) for n in [name, *aliases] if normalise_name(n)}
+        by_name = select(Child.id).where(Child.dob == dob, col(Child.name_key).in_(keys))
+        by_alias = (
+            select(ChildAlias.child_id)
+            .join(Child, col(Child.id) == col(ChildAlias.child_id))
+            .where(Child.dob == dob, col(ChildAlias.alias_key).in_(keys))
+        )
+        ids = set(self.session.exec(by_name)) | set(self.session.exec(by_alias))
+        return self.session.get(Child, min(ids)) if ids else None
+
+    def find_or_create_child(self, name: str, dob: date, aliases: Iterable[str] = ()) -> Child:
+        """The matching child, created if new; every name and alias seen is remembered.
+
+        Two processes creating the same child at once end with one row: the insert is
+        ON CONFLICT DO NOTHING on (name_key, dob). ``display_name`` becomes ``name``, the
+        latest spelling the workers used; every spelling is kept (see :meth:`names`).
+        """
+        aliases = list(aliases)
+        child = self.find(name, dob, aliases)
+        now = self.clock()
+        if child is None:
+            key = self._key(name)
+            self.session.execute(
+                _insert_for(self.session, Child.__table__)
+                .values(
+                    name_key=key,
+                    dob=dob,
+                    display_name=self.sealer.seal(name.strip()),
+                    created_at=now,
+                    updated_at=now,
+                )
+                .on_conflict_do_nothing(index_elements=["name_key", "dob"])
+            )
+            child = self.session.exec(
+                select(Child)
+                .where(Child.name_key == key, Child.dob == dob)
+                .execution_options(populate_existing=True)
+            ).one()
+        else:
+            child.display_name = self.sealer.seal(name.strip())
+            child.updated_at = now
+        for other in [name, *aliases]:
+            if not normalise_name(other):
+                continue
+            key = self._key(other)
+            self.session.execute(
+                _insert_for(self.session, ChildAlias.__table__)
+                .values(
+                    child_id=child.id, alias_key=key, alias=self.sealer.seal(other.strip()), created_at=now
+                )
+                .on_conflict_do_nothing(index_elements=["child_id", "alias_key"])
+            )
+        self.session.flush()
+        return child
+
+    def get(self, child_id: int) -> Child | None:
+        """The child with this id, or None."""
+        return self.session.get(Child, child_id)
+
+    def display_name(self, child: Child) -> str:
+        """The child's name as most recently written."""
+        return self.sealer.unseal(child.display_name)
+
+    def names(self, child_id: int) -> list[str]:
+        """Every name the child has been recorded under, as written, in the order first seen."""
+        rows = self.session.exec(
+            select(ChildAlias).where(ChildAlias.child_id == child_id).order_by(col(ChildAlias.id))
+        )
+        return [self.sealer.unseal(row.alias) for row in rows]
+
+
+# ---------------------------------------------------------------------------------------------
+# Submissions
+# ---------------------------------------------------------------------------------------------
+
+
+class SubmissionRepository(_Repository):
+    """Attachments read from messages: one row per (message id, attachment sha256), unique.
+
+    The parsed record and the findings are stored as JSON text through the sealer; read them
+    back with :meth:`record`, :meth:`findings` and :meth:`file_name`, never from the columns.
+    """
+
+    def add(
+        self,
+        *,
+        message_id: str,
+        sha256: str,
+        file_name: str,
+        kind: str,
+        sender: str,
+        received_at: datetime,
+        status: str,
+        reason: str | None = None,
+        record: dict | None = None,
+        findings: Sequence[dict] | None = None,
+        child_id: int | None = None,
+        assessment_date: date | None = None,
+        stated_total: int | None = None,
+        stated_category: str | None = None,
+        computed_total: int | None = None,
+        computed_category: str | None = None,
+        replaces_submission_id: int | None = None,
+    ) -> Submission:
+        """Store one attachment's result; IntegrityError if (message_id, sha256) is already stored.
+
+        ``record`` is ``codec.record_to_storage(...)`` of a parsed assessment; ``findings`` are
+        ``Finding.to_dict()`` results; ``reason`` is the rejection's stable reason code.
+        """
+        submission = Submission(
+            message_id=message_id,
+            sha256=sha256,
+            file_name=self.sealer.seal(file_name),
+            kind=kind,
+            sender=sender,
+            received_at=received_at,
+            status=status,
+            reason=reason,
+            record_json=None if record is None else self.sealer.seal(json.dumps(record, sort_keys=True)),
+            findings_json=None if findings is None else self.sealer.seal(json.dumps(list(findings))),
+            child_id=child_id,
+            assessment_date=assessment_date,
+            stated_total=stated_total,
+            stated_category=stated_category,
+            computed_total=computed_total,
+            computed_category=computed_category,
+            replaces_submission_id=replaces_submission_id,
+            created_at=self.clock(),
+        )
+        self.session.add(submission)
+        self.session.flush()
+        return submission
+
+    def exists(self, message_id: str, sha256: str) -> bool:
+        """True if this attachment of this message has been stored already."""
+        found = self.session.exec(
+            select(Submission.id).where(Submission.message_id == message_id, Submission.sha256 == sha256)
+        ).first()
+        return found is not None
+
+    def get(self, submission_id: int) -> Submission | None:
+        """The submission with this id, or None."""
+        return self.session.get(Submission, submission_id)
+
+    def for_message(self, message_id: str) -> list[Submission]:
+        """Every attachment stored from one message, in the order stored."""
+        return list(
+            self.session.exec(
+                select(Submission).where(Submission.message_id == message_id).order_by(col(Submission.id))
+            )
+        )
+
+    def for_child(self, child_id: int) -> list[Submission]:
+        """The child's parsed submissions, oldest assessment first (undated ones last)."""
+        rows = self.session.exec(
+            select(Submission).where(Submission.child_id == child_id, Submission.status == "parsed")
+        )
+        return sorted(rows, key=history_order)
+
+    def previous_for(self, submission: Submission) -> Submission | None:
+        """The child's assessment before this one, for the trend; None for a first assessment."""
+        if submission.child_id is None:
+            return None
+        return choose_previous(submission, self.for_child(submission.child_id))
+
+    def record(self, submission: Submission) -> dict | None:
+        """The stored parsed record (``codec.record_from_storage`` rebuilds it), or None."""
+        if submission.record_json is None:
+            return None
+        return json.loads(self.sealer.unseal(submission.record_json))
+
+    def findings(self, submission: Submission) -> list[dict]:
+        """The stored findings as dicts (``codec.finding_from_dict`` rebuilds them)."""
+        if submission.findings_json is None:
+            return []
+        return json.loads(self.sealer.unseal(submission.findings_json))
+
+    def file_name(self, submission: Submission) -> str:
+        """The attachment's file name (which may name the child)."""
+        return self.sealer.unseal(submission.file_name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Agenda
+# ---------------------------------------------------------------------------------------------
+
+
+class AgendaRepository(_Repository):
+    """The MAST queue: one entry per parsed submission, through its states.
+
+    ``queued`` -> ``on_agenda`` (placed on a meeting) -> ``decided`` or ``deferred`` (waiting for
+    the next meeting, like ``queued``). A newer tool for the same child replaces any entry not
+    yet decided: the old one becomes ``replaced`` and the new one takes over its state, meeting
+    and place in the queue. Other moves raise InvalidTransition.
+    """
+
+    def enqueue(self, submission: Submission, is_review: bool, needs_correction: bool) -> AgendaEntry:
+        """Queue ``submission`` for MAST, replacing the child's entry that is not yet decided."""
+        if submission.id is None:
+            raise ValueError("store the submission before queueing it")
+        if submission.status != "parsed":
+            raise ValueError("only a parsed submission can go to MAST")
+        now = self.clock()
+        entry = AgendaEntry(
+            submission_id=submission.id,
+            child_id=submission.child_id,
+            state="queued",
+            queued_at=submission.received_at,
+            is_review=is_review,
+            needs_correction=needs_correction,
+            created_at=now,
+            updated_at=now,
+        )
+        earlier: list[AgendaEntry] = []
+        if submission.child_id is not None:
+            # Lock the child so two tools for one child arriving together replace in turn.
+            self.session.exec(self._locking(select(Child).where(Child.id == submission.child_id))).first()
+            earlier = list(
+                self.session.exec(
+                    self._locking(
+                        select(AgendaEntry)
+                        .where(
+                            AgendaEntry.child_id == submission.child_id,
+                            col(AgendaEntry.state).in_(REPLACEABLE_STATES),
+                        )
+                        .order_by(col(AgendaEntry.queued_at), col(AgendaEntry.id))
+                    )
+                )
+            )
+        if earlier:
+            first = earlier[0]
+            entry.state, entry.meeting_date = first.state, first.meeting_date
+            entry.queued_at, entry.deferrals = first.queued_at, first.deferrals
+        self.session.add(entry)
+        self.session.flush()
+        for old in earlier:
+            check_transition(old, "replaced")
+            old.state, old.replaced_by_id, old.updated_at = "replaced", entry.id, now
+        if earlier and submission.replaces_submission_id is None:
+            submission.replaces_submission_id = earlier[-1].submission_id
+        self.session.flush()
+        return entry
+
+    def get(self, entry_id: int) -> AgendaEntry | None:
+        """The entry with this id, or None."""
+        return self.session.get(AgendaEntry, entry_id)
+
+    def for_submission(self, submission_id: int) -> AgendaEntry | None:
+        """The entry for this submission, or None if it was never queued."""
+        return self.session.exec(
+            select(AgendaEntry).where(AgendaEntry.submission_id == submission_id)
+        ).first()
+
+    def queued_before(self, cutoff: datetime) -> list[AgendaEntry]:
+        """Entries waiting for a meeting (queued or deferred) that arrived before ``cutoff``."""
+        return list(
+            self.session.exec(
+                select(AgendaEntry)
+                .where(col(AgendaEntry.state).in_(WAITING_STATES), col(AgendaEntry.queued_at) < cutoff)
+                .order_by(col(AgendaEntry.queued_at), col(AgendaEntry.id))
+            )
+        )
+
+    def place_on_meeting(self, entries: Iterable[AgendaEntry], meeting_date: date) -> list[AgendaEntry]:
+        """Put waiting entries on the meeting of ``meeting_date``; InvalidTransition for any other."""
+        placed = []
+        now = self.clock()
+        for entry in entries:
+            entry = self._lock(entry)
+            check_transition(entry, "on_agenda")
+            entry.state, entry.meeting_date, entry.updated_at = "on_agenda", meeting_date, now
+            placed.append(entry)
+        self.session.flush()
+        return placed
+
+    def for_meeting(self, meeting_date: date) -> list[AgendaEntry]:
+        """The entries on that meeting's agenda (not replaced ones), in queue order."""
+        return list(
+            self.session.exec(
+                select(AgendaEntry)
+                .where(AgendaEntry.meeting_date == meeting_date, AgendaEntry.state != "replaced")
+                .order_by(col(AgendaEntry.queued_at), col(AgendaEntry.id))
+            )
+        )
+
+    def open_for_child(self, child_id: int) -> list[AgendaEntry]:
+        """The child's entries not yet decided or replaced."""
+        return list(
+            self.session.exec(
+                select(AgendaEntry)
+                .where(AgendaEntry.child_id == child_id, col(AgendaEntry.state).in_(REPLACEABLE_STATES))
+                .order_by(col(AgendaEntry.id))
+            )
+        )
+
+    def defer(self, entry: AgendaEntry) -> AgendaEntry:
+        """Carry an entry on an agenda over to the next meeting."""
+        entry = self._lock(entry)
+        check_transition(entry, "deferred")
+        entry.state, entry.updated_at = "deferred", self.clock()
+        entry.deferrals += 1
+        self.session.flush()
+        return entry
+
+    def mark_decided(self, entry: AgendaEntry) -> AgendaEntry:
+        """Record that the meeting decided the entry (done by DecisionRepository.record too)."""
+        entry = self._lock(entry)
+        check_transition(entry, "decided")
+        entry.state, entry.updated_at = "decided", self.clock()
+        self.session.flush()
+        return entry
+
+    def _lock(self, entry: AgendaEntry | int) -> AgendaEntry:
+        entry_id = entry if isinstance(entry, int) else entry.id
+        row = self.session.exec(self._locking(select(AgendaEntry).where(AgendaEntry.id == entry_id))).first()
+        if row is None:
+            raise NotFound(f"no agenda entry {entry_id}")
+        return row
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions
+# ---------------------------------------------------------------------------------------------
+
+
+class DecisionRepository(_Repository):
+    """What MAST decided. Append-only: there is no way here to change or remove a decision.
+
+    A decision may be recorded for an entry ``on_agenda`` (the entry becomes ``decided``); after
+    that only a correction may be, a new row naming the decision it corrects. The newest row
+    for an entry is the one that stands (:meth:`latest_for_entry`).
+    """
+
+    def record(
+        self,
+        *,
+        entry: AgendaEntry | int,
+        level: str,
+        case_status: str,
+        recommendations: str,
+        actions: Sequence[dict],
+        tier1: bool,
+        nrm: str,
+        next_review_date: date | None,
+        decided_by: str,
+        decided_at: datetime | None = None,
+        corrects_decision_id: int | None = None,
+    ) -> Decision:
+        """Append a decision (or correction); DecisionNotAllowed if the entry's state forbids it.
+
+        ``actions`` are ``{"text": ..., "owner": ...}`` dicts. ``level``, ``case_status`` and
+        ``nrm`` must be among the form's choices (ValueError otherwise).
+        """
+        check_decision_values(level, case_status, nrm, actions)
+        agenda = AgendaRepository(self.session, self.sealer, self.clock)
+        # The lock makes two people deciding at once take turns: the second sees "decided".
+        locked = agenda._lock(entry)
+        corrects = (
+            self.session.get(Decision, corrects_decision_id) if corrects_decision_id is not None else None
+        )
+        check_decision_allowed(locked, corrects, corrects_decision_id)
+        decision = Decision(
+            agenda_entry_id=locked.id,
+            submission_id=locked.submission_id,
+            level=level,
+            case_status=case_status,
+            recommendations=self.sealer.seal(recommendations),
+            actions_json=self.sealer.seal(json.dumps([dict(a) for a in actions])),
+            tier1=tier1,
+            nrm=nrm,
+            next_review_date=next_review_date,
+            decided_by=decided_by,
+            decided_at=decided_at or self.clock(),
+            corrects_decision_id=corrects_decision_id,
+            created_at=self.clock(),
+        )
+        self.session.add(decision)
+        if locked.state != "decided":
+            agenda.mark_decided(locked)
+        self.session.flush()
+        return decision
+
+    def get(self, decision_id: int) -> Decision | None:
+        """The decision with this id, or None."""
+        return self.session.get(Decision, decision_id)
+
+    def latest_for_entry(self, entry_id: int) -> Decision | None:
+        """The decision that stands for the entry: the newest, corrections included."""
+        return self.session.exec(
+            select(Decision).where(Decision.agenda_entry_id == entry_id).order_by(col(Decision.id).desc())
+        ).first()
+
+    def for_entry(self, entry_id: int) -> list[Decision]:
+        """Every decision and correction for the entry, oldest first."""
+        return list(
+            self.session.exec(
+                select(Decision).where(Decision.agenda_entry_id == entry_id).order_by(col(Decision.id))
+            )
+        )
+
+    def for_child(self, child_id: int) -> list[Decision]:
+        """Every decision about the child's submissions, oldest first."""
+        return list(
+            self.session.exec(
+                select(Decision)
+                .join(Submission, col(Submission.id) == col(Decision.submission_id))
+                .where(Submission.child_id == child_id)
+                .order_by(col(Decision.decided_at), col(Decision.id))
+            )
+        )
+
+    def recommendations(self, decision: Decision) -> str:
+        """The recommendations as written."""
+        return self.sealer.unseal(decision.recommendations)
+
+    def actions(self, decision: Decision) -> list[dict]:
+        """The actions, as ``{"text", "owner"}`` dicts."""
+        return json.loads(self.sealer.unseal(decision.actions_json))
+
+
+# ---------------------------------------------------------------------------------------------
+# Outbox
+# ---------------------------------------------------------------------------------------------
+
+
+class OutboxRepository(_Repository):
+    """Emails to send, added in the transaction of the change that causes them.
+
+    ``add`` is idempotent on the email's Message-ID. A sender takes ``pending`` rows (locked
+    with SKIP LOCKED on PostgreSQL so two senders never take the same row), sends them while
+    its unit of work is open, and marks each sent or failed before committing. A crash between
+    sending and committing sends that email again: delivery is at least once, and the stable
+    Message-ID lets mail clients recognise the duplicate.
+    """
+
+    def add(self, message_id: str, kind: str, recipients: Sequence[str], subject: str, mime: bytes) -> Outbox:
+        """Queue an email; if one with this Message-ID is already queued, that row is returned."""
+        if kind not in OUTBOX_KINDS:
+            raise ValueError(f"outbox kind must be one of {', '.join(OUTBOX_KINDS)}")
+        if not recipients:
+            raise ValueError("an email needs at least one recipient")
+        self.session.execute(
+            _insert_for(self.session, Outbox.__table__)
+            .values(
+                message_id=message_id,
+                kind=kind,
+                recipients=json.dumps(list(recipients)),
+                subject=self.sealer.seal(subject),
+                mime=self.sealer.seal_bytes(mime),
+                state="pending",
+                attempts=0,
+                created_at=self.clock(),
+            )
+            .on_conflict_do_nothing(index_elements=["message_id"])
+        )
+        return self.session.exec(
+            select(Outbox).where(Outbox.message_id == message_id).execution_options(populate_existing=True)
+        ).one()
+
+    def get(self, outbox_id: int) -> Outbox | None:
+        """The row with this id, or None."""
+        return self.session.get(Outbox, outbox_id)
+
+    def pending(self, limit: int = 50) -> list[Outbox]:
+        """Up to ``limit`` emails waiting to be sent, oldest first, locked for this sender."""
+        return list(
+            self.session.exec(
+                select(Outbox)
+                .where(Outbox.state == "pending")
+                .order_by(col(Outbox.id))
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+                .execution_options(populate_existing=True)
+            )
+        )
+
+    def _row(self, outbox_id: int) -> Outbox:
+        row = self.session.get(Outbox, outbox_id)
+        if row is None:
+            raise NotFound(f"no outbox row {outbox_id}")
+        return row
+
+    def mark_sent(self, outbox_id: int) -> Outbox:
+        """Record that the email was handed to the mail server."""
+        row = self._row(outbox_id)
+        row.state, row.sent_at = "sent", self.clock()
+        row.attempts += 1
+        self.session.flush()
+        return row
+
+    def mark_failed(self, outbox_id: int, error_kind: str, max_attempts: int = 3) -> Outbox:
+        """Record a failed send; the row stays pending until ``max_attempts`` failures, then failed."""
+        row = self._row(outbox_id)
+        row.attempts += 1
+        row.last_error_kind = check_error_kind(error_kind)
+        row.state = "failed" if row.attempts >= max_attempts else "pending"
+        self.session.flush()
+        return row
+
+    def recipients(self, row: Outbox) -> list[str]:
+        """The addresses the email goes to."""
+        return json.loads(row.recipients)
+
+    def subject(self, row: Outbox) -> str:
+        """The email's subject line."""
+        return self.sealer.unseal(row.subject)
+
+    def mime(self, row: Outbox) -> bytes:
+        """The whole serialised email, ready to send."""
+        return self.sealer.unseal_bytes(row.mime)
+
+    def counts(self) -> dict[str, int]:
+        """How many emails are pending, sent and failed."""
+        counts = dict.fromkeys(("pending", "sent", "failed"), 0)
+        rows = self.session.exec(select(Outbox.state, sa.func.count()).group_by(col(Outbox.state)))
+        counts.update({state: count for state, count in rows})
+        return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit log, poll runs, meetings
+# ---------------------------------------------------------------------------------------------
+
+
+class AuditRepository(_Repository):
+    """The audit trail. Append-only, and ``detail`` must never hold anything about a child."""
+
+    def append(
+        self, actor: str, action: str, subject_type: str, subject_id: str | int, detail: str = ""
+    ) -> AuditLog:
+        """Add one line to the trail, timed now."""
+        row = AuditLog(
+            at=self.clock(),
+            actor=actor,
+            action=action,
+            subject_type=subject_type,
+            subject_id=str(subject_id),
+            detail=detail,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def list(
+        self,
+        *,
+        subject_type: str | None = None,
+        subject_id: str | int | None = None,
+        actor: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+        limit: int = 200,
+    ) -> list[AuditLog]:
+        """Lines matching every filter given, newest first."""
+        statement = select(AuditLog)
+        if subject_type is not None:
+            statement = statement.where(AuditLog.subject_type == subject_type)
+        if subject_id is not None:
+            statement = statement.where(AuditLog.subject_id == str(subject_id))
+        if actor is not None:
+            statement = statement.where(AuditLog.actor == actor)
+        if action is not None:
+            statement = statement.where(AuditLog.action == action)
+        if since is not None:
+            statement = statement.where(col(AuditLog.at) >= since)
+        return [*self.session.exec(statement.order_by(col(AuditLog.id).desc()).limit(limit))]
+
+
+class PollRunRepository(_Repository):
+    """One row per mailbox poll, for ``mast-intake status``."""
+
+    def start(self, worker_id: str) -> PollRun:
+        """Record that a poll began."""
+        run = PollRun(worker_id=worker_id, started_at=self.clock(), counts={})
+        self.session.add(run)
+        self.session.flush()
+        return run
+
+    def finish(self, run_id: int, counts: dict[str, int], error_kind: str | None = None) -> PollRun:
+        """Record that the poll ended, with its counts (and the exception class if it broke off)."""
+        run = self.session.get(PollRun, run_id)
+        if run is None:
+            raise NotFound(f"no poll run {run_id}")
+        run.finished_at = self.clock()
+        run.counts = {str(k): int(v) for k, v in counts.items()}
+        run.error_kind = None if error_kind is None else check_error_kind(error_kind)
+        self.session.flush()
+        return run
+
+    def latest(self) -> PollRun | None:
+        """The most recent poll, or None if there has been none."""
+        return self.session.exec(select(PollRun).order_by(col(PollRun.id).desc())).first()
+
+    def recent(self, limit: int = 10) -> list[PollRun]:
+        """The last ``limit`` polls, newest first."""
+        return list(self.session.exec(select(PollRun).order_by(col(PollRun.id).desc()).limit(limit)))
+
+
+class MeetingRepository(_Repository):
+    """MAST meeting days, so that each meeting's agenda is sent exactly once."""
+
+    def get_or_create(self, meeting_date: date) -> Meeting:
+        """The meeting on ``meeting_date``, created if needed (safe against a concurrent create)."""
+        self.session.execute(
+            _insert_for(self.session, Meeting.__table__)
+            .values(meeting_date=meeting_date, created_at=self.clock())
+            .on_conflict_do_nothing(index_elements=["meeting_date"])
+        )
+        return self.session.exec(
+            select(Meeting)
+            .where(Meeting.meeting_date == meeting_date)
+            .execution_options(populate_existing=True)
+        ).one()
+
+    def get(self, meeting_date: date) -> Meeting | None:
+        """The meeting on ``meeting_date``, or None."""
+        return self.session.exec(select(Meeting).where(Meeting.meeting_date == meeting_date)).first()
+
+    def mark_agenda_sent(self, meeting_date: date) -> bool:
+        """True if this call is the one that marks the agenda sent; False if it already was.
+
+        One conditional UPDATE, so of two processes only one gets True: queue the agenda email
+        in the same unit of work only when this returns True.
+        """
+        self.get_or_create(meeting_date)
+        result = self.session.execute(
+            sa.update(Meeting.__table__)
+            .where(
+                Meeting.__table__.c.meeting_date == meeting_date,
+                Meeting.__table__.c.agenda_sent_at.is_(None),
+            )
+            .values(agenda_sent_at=self.clock())
+        )
+        # The core UPDATE bypassed the session: refresh the object if the session holds it.
+        for meeting in self.session.identity_map.values():
+            if isinstance(meeting, Meeting) and meeting.meeting_date == meeting_date:
+                self.session.refresh(meeting)
+        return result.rowcount == 1
