@@ -128,6 +128,9 @@ class Settings:
     quarantine_folder: str = "Quarantine"
     spacy_model: str = ""
     review_comments_attachment: bool = True
+    # For the kill tests only: the name of a step at which the process kills itself.
+    crashpoint: str = ""
+    log_level: str = "INFO"
     limits: ParseLimits = field(default_factory=ParseLimits)
     imap: ImapSettings = field(default_factory=ImapSettings)
     ews: EwsSettings = field(default_factory=EwsSettings)

@@ -493,7 +493,7 @@ class AgendaView:
 
 
 CaseStatus = Literal["added", "removed", "unchanged"]
-NrmDecision = Literal["refer", "already_referred", "not_needed", "not_discussed"]
+NrmDecision = Literal["refer", "already_referred", "considered", "not_needed", "not_discussed"]
 
 CASE_STATUS_TEXT: dict[str, str] = {
     "added": "CSE case status added",
@@ -507,6 +507,10 @@ NRM_TEXT: dict[str, str] = {
         "referral to modernslavery@northyorkshire.pnn.police.uk."
     ),
     "already_referred": "A National Referral Mechanism (NRM) referral has already been made.",
+    "considered": (
+        "A referral to the National Referral Mechanism (NRM) was considered; MAST did not "
+        "refer at this time."
+    ),
     "not_needed": "A National Referral Mechanism (NRM) referral is not needed at this time.",
     "not_discussed": "A National Referral Mechanism (NRM) referral was not discussed.",
 }

@@ -270,6 +270,21 @@ class ProcessedMailRepository(_Repository):
         self.session.flush()
         return row
 
+    def expire_lease(self, message_id: str, worker_id: str) -> bool:
+        """End the lease ``worker_id`` holds on a message, because that worker is known dead.
+
+        The next ``claim`` then takes the message over (counting the lost attempt). Returns
+        False when the message is not claimed by that worker.
+        """
+        row = self.session.exec(
+            self._locking(select(ProcessedMail).where(ProcessedMail.message_id == message_id))
+        ).first()
+        if row is None or row.state != "claimed" or row.claimed_by != worker_id:
+            return False
+        row.claimed_until = self.clock() - timedelta(seconds=1)
+        self.session.flush()
+        return True
+
     def get(self, message_id: str) -> ProcessedMail | None:
         """The row for ``message_id``, or None if it was never claimed."""
         return self.session.exec(select(ProcessedMail).where(ProcessedMail.message_id == message_id)).first()

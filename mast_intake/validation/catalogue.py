@@ -40,6 +40,9 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+
+
 def catalogue_text() -> str:
     """Every check, readably: code, severity, scope, summary, the guide's sentence, explanation."""
     blocks = []

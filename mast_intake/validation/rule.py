@@ -30,6 +30,18 @@ class Rule:
     def explanation(cls) -> str:
         return inspect.getdoc(cls).partition("\n")[2].strip()
 
+    @classmethod
+    def how_to_fix(cls) -> str:
+        """The explanation without its examples, as one paragraph for a reply."""
+        advice = cls.explanation().split("**Anti-pattern**", 1)[0]
+        return " ".join(advice.split())
+
+    @classmethod
+    def good_example(cls) -> str:
+        """The good practice example, as the worker might write it."""
+        _, marker, example = cls.explanation().partition("**Good practice**")
+        return " ".join(example.split()) if marker else ""
+
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:
         raise NotImplementedError
 
