@@ -568,6 +568,19 @@ class SubmissionRepository(_Repository):
         )
         return sorted(rows, key=history_order)
 
+    def latest_per_child(self) -> list[Submission]:
+        """Each linked child's most recent parsed tool (by assessment date, then arrival)."""
+        latest: dict[int, Submission] = {}
+        rows = self.session.exec(
+            select(Submission).where(Submission.status == "parsed", col(Submission.child_id).is_not(None))
+        )
+        for row in rows:
+            assert row.child_id is not None
+            current = latest.get(row.child_id)
+            if current is None or history_order(row) > history_order(current):
+                latest[row.child_id] = row
+        return [latest[child_id] for child_id in sorted(latest)]
+
     def previous_for(self, submission: Submission) -> Submission | None:
         """The child's assessment before this one, for the trend; None for a first assessment."""
         if submission.child_id is None:
@@ -843,6 +856,10 @@ class OutboxRepository(_Repository):
     sending and committing sends that email again: delivery is at least once, and the stable
     Message-ID lets mail clients recognise the duplicate.
     """
+
+    def has(self, message_id: str) -> bool:
+        """True when an email with this Message-ID was ever queued."""
+        return self.session.exec(select(Outbox.id).where(Outbox.message_id == message_id)).first() is not None
 
     def add(self, message_id: str, kind: str, recipients: Sequence[str], subject: str, mime: bytes) -> Outbox:
         """Queue an email; if one with this Message-ID is already queued, that row is returned."""

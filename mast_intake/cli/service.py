@@ -1,0 +1,107 @@
+"""`mast-intake run`, `poll`, `send` and `status`: the service and its health."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from mast_intake import logs
+from mast_intake.bootstrap import App, bootstrap
+from mast_intake.cli import main, settings_of
+from mast_intake.intake.mailbox import MailboxError
+from mast_intake.intake.poll import poll_once
+from mast_intake.scheduler import build_scheduler, send_outbox
+
+
+def app_of(ctx: click.Context) -> App:
+    """The wired service, built once per invocation."""
+    settings = settings_of(ctx)
+    logs.configure(settings.log_level)
+    app = bootstrap(settings)
+    ctx.call_on_close(app.close)
+    return app
+
+
+@main.command()
+@click.pass_context
+def run(ctx: click.Context) -> None:
+    """Run the service: poll the mailbox, send replies, issue agendas, remind reviews.
+
+    Polls every MAST_INTAKE_POLL_INTERVAL_SECONDS (60 by default), issues each meeting's
+    agenda at the cut-off (MAST_INTAKE_MEETING_CUTOFF) and sends review reminders daily.
+    With the embedded defaults, drop .eml files into var/mailbox/new and replies appear in
+    var/outbox/new. Stop with Ctrl+C.
+    """
+    app = app_of(ctx)
+    settings = app.settings
+    click.echo(f"MAST Intake running: mailbox {settings.mailbox}, mailer {settings.mailer}, "
+               f"data in {settings.data_dir}; polling every {settings.poll_interval_seconds}s.",
+               err=True)
+    if settings.mailbox == "maildir":
+        click.echo(f"Drop emails (.eml) into {settings.maildir_path / 'new'}; replies go to "
+                   f"{settings.outbox_path / 'new'}.", err=True)
+    try:
+        build_scheduler(app).start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Stopped.", err=True)
+
+
+@main.command()
+@click.option("--once", is_flag=True, required=True,
+              help="Run one cycle and exit (the only mode; `run` polls on a schedule).")
+@click.pass_context
+def poll(ctx: click.Context, once: bool) -> None:
+    """Run one poll cycle over the mailbox, send the replies it queued, and exit.
+
+    Prints how many messages were processed, rejected, quarantined, skipped or recovered.
+    Exit status 1 when the mailbox could not be reached.
+    """
+    app = app_of(ctx)
+    try:
+        counts = poll_once(app.poll_context())
+    except MailboxError as exc:
+        raise click.ClickException(f"mailbox unavailable: {exc}") from exc
+    send_outbox(app)
+    click.echo(json.dumps(dict(sorted(counts.items()))))
+
+
+@main.command()
+@click.pass_context
+def send(ctx: click.Context) -> None:
+    """Send every email waiting in the outbox now (replies, agendas, case notes, alerts)."""
+    app = app_of(ctx)
+    send_outbox(app)
+    with app.uow() as uow:
+        click.echo(json.dumps(uow.outbox.counts()))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Show the last poll, and counts of processed, quarantined and pending messages and replies."""
+    app = app_of(ctx)
+    with app.uow() as uow:
+        latest = uow.poll_runs.latest()
+        report = {
+            "last_poll": {
+                "started_at": latest.started_at.isoformat(),
+                "finished_at": latest.finished_at.isoformat() if latest.finished_at else None,
+                "error": latest.error_kind,
+            } if latest else None,
+            "messages": uow.mail.counts(),
+            "replies": uow.outbox.counts(),
+        }
+    try:
+        report["messages"]["waiting_in_inbox"] = len(list(app.mailbox.pending()))
+    except MailboxError:
+        report["messages"]["waiting_in_inbox"] = None
+    if as_json:
+        click.echo(json.dumps(report))
+        return
+    last = report["last_poll"]
+    click.echo(f"Last poll: {last['started_at'] if last else 'never'}"
+               + (f" (error: {last['error']})" if last and last["error"] else ""))
+    click.echo("Messages: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in report["messages"].items()))
+    click.echo("Replies and other emails: " + ", ".join(f"{k} {v}" for k, v in report["replies"].items()))

@@ -1,0 +1,72 @@
+"""The scheduled service: poll the mailbox, send the outbox, issue agendas, remind reviews."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from mast_intake.bootstrap import App
+from mast_intake.intake.mailbox import MailboxError
+from mast_intake.intake.poll import poll_once
+from mast_intake.notifier.meetings import agenda_for, place_cases, queue_agenda_email
+from mast_intake.notifier.outbox import deliver
+from mast_intake.notifier.reminders import queue_reminders
+
+log = logging.getLogger(__name__)
+
+
+def send_outbox(app: App) -> None:
+    """Send whatever the outbox holds."""
+    settings = app.settings
+    deliver(app.uow, app.mailer, settings.allowed_sender_domains, settings.admin_address,
+            settings.mast_address, settings.crashpoint)
+
+
+def poll_job(app: App) -> None:
+    """One poll cycle, then send the replies it queued."""
+    # A mailbox outage is logged by the cycle; the next run tries again.
+    with contextlib.suppress(MailboxError):
+        poll_once(app.poll_context())
+    send_outbox(app)
+
+
+def agenda_job(app: App) -> None:
+    """At a meeting's cut-off: place the waiting cases on it and send MAST the agenda."""
+    now = app.clock()
+    day = now.astimezone(ZoneInfo(app.settings.meeting.timezone)).date()
+    with app.uow() as uow:
+        place_cases(uow, day, app.settings)
+        view, _ = agenda_for(uow, day, app.settings, now)
+        queue_agenda_email(uow, view, day, app.settings)
+        uow.commit()
+    send_outbox(app)
+
+
+def reminder_job(app: App) -> None:
+    """Queue today's review reminders and send them."""
+    with app.uow() as uow:
+        counts = queue_reminders(uow, app.settings, app.clock().date())
+        uow.commit()
+    log.info("review reminders queued", extra={"counts": dict(counts)})
+    send_outbox(app)
+
+
+def build_scheduler(app: App) -> BlockingScheduler:
+    """The jobs, each allowed one instance at a time; missed runs are merged, not stacked."""
+    settings = app.settings
+    zone = ZoneInfo(settings.meeting.timezone)
+    scheduler = BlockingScheduler(timezone=zone, job_defaults={"coalesce": True, "max_instances": 1})
+    scheduler.add_job(poll_job, IntervalTrigger(seconds=settings.poll_interval_seconds), args=[app],
+                      id="poll", next_run_time=app.clock())
+    hour, minute = (int(part) for part in settings.meeting.cutoff.split(":"))
+    scheduler.add_job(agenda_job, CronTrigger(day_of_week=",".join(settings.meeting.days),
+                                              hour=hour, minute=minute, timezone=zone),
+                      args=[app], id="agenda")
+    scheduler.add_job(reminder_job, CronTrigger(hour=7, minute=0, timezone=zone), args=[app],
+                      id="reminders")
+    return scheduler
