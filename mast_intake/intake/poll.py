@@ -261,7 +261,13 @@ def poll_once(ctx: PollContext) -> Counter:
     try:
         counts["recovered"] += recover_unmoved(ctx)
         for key in list(ctx.mailbox.pending()):
-            counts[handle_message(ctx, key)] += 1
+            try:
+                counts[handle_message(ctx, key)] += 1
+            except MailboxError as exc:
+                # Gone (another worker moved it) or the server failed mid-way: the committed
+                # state decides what the next cycle does with it.
+                counts["mailbox_error"] += 1
+                log.warning("mailbox operation failed", extra={"error": type(exc).__name__})
     except MailboxError as exc:
         error_kind = type(exc).__name__
         log.error("mailbox unavailable", extra={"error": error_kind})

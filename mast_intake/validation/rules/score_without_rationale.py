@@ -28,6 +28,11 @@ _SOURCE = re.compile(
 )
 
 
+# A statement this short with no source in it ("went missing") gives MAST nothing to weigh; a
+# longer one is a rationale, and whether its source is clear enough is for MAST to judge.
+_MIN_WORDS = 5
+
+
 class ScoreWithoutRationale(Rule):
     """An item is scored without a rationale or a source.
 
@@ -63,7 +68,7 @@ class ScoreWithoutRationale(Rule):
                     "what happened, when, and where the information came from.",
                     excerpt(item.rationale),
                 ))
-            elif not _SOURCE.search(written):
+            elif len(written.split()) < _MIN_WORDS and not _SOURCE.search(written):
                 findings.append(self.finding(
                     key,
                     "This item is scored but does not say where the information came from. Please "
