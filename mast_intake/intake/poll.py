@@ -134,14 +134,21 @@ def _claim(ctx: PollContext, key: str, incoming: Incoming) -> str | None:
         if claimed is not None:
             return None
         row = uow.mail.get(incoming.message_id)
+        state = row.state if row else None
         attempts = row.attempts if row else 0
-    if row is not None and row.state in ("failed", "claimed") and attempts >= ctx.settings.max_attempts:
+        error_kind = row.last_error_kind if row else None
+        # A live lease belongs to a worker still busy with the message: leave it alone.
+        abandoned = state == "failed" or (
+            state == "claimed" and row is not None and row.claimed_until is not None
+            and row.claimed_until < ctx.clock()
+        )
+    if abandoned and attempts >= ctx.settings.max_attempts:
         with ctx.uow() as uow:
             uow.mail.claim(key, incoming.message_id, incoming.sender, incoming.received_at,
                            ctx.worker_id, LEASE_SECONDS)
             uow.commit()
         return _quarantine(ctx, key, incoming, "failed_repeatedly", "repeated_failures",
-                           row.last_error_kind, attempts)
+                           error_kind, attempts)
     return "skipped"
 
 
