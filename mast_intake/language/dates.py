@@ -40,6 +40,11 @@ _RELATIVE = re.compile(
     r"(?P<unit>days?|weeks?|months?|years?)\s+ago)\b",
     re.IGNORECASE,
 )
+# Cheap gates: most texts hold no month name or relative phrase, so the costly patterns that
+# need one are skipped for them.
+_HAS_MONTH = re.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_HAS_YEAR = re.compile(r"(?:19|20)\d\d")
+_HAS_RELATIVE = re.compile(r"(?i)\b(?:ago|last|yesterday|today|this)\b")
 _WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -137,18 +142,20 @@ def find_dates(text: str, reference: date | None = None) -> list[DateMention]:
 
     for m in _NUMERIC.finditer(text):
         add(m, _safe(_year(m.group("year")), int(m.group("month")), int(m.group("day"))), "day")
-    for pattern in (_DAY_MONTH, _MONTH_DAY):
+    has_month = _HAS_MONTH.search(text) is not None
+    for pattern in (_DAY_MONTH, _MONTH_DAY) if has_month else ():
         for m in pattern.finditer(text):
             month, day = MONTHS[m.group("month").lower()], int(m.group("day"))
             if m.group("year"):
                 add(m, _safe(int(m.group("year")), month, day), "day")
             else:
                 add(m, _infer_year(month, day, reference), "day")
-    for m in _MONTH_YEAR.finditer(text):
+    has_year = _HAS_YEAR.search(text) is not None
+    for m in _MONTH_YEAR.finditer(text) if has_month and has_year else ():
         add(m, date(int(m.group("year")), MONTHS[m.group("month").lower()], 1), "month")
-    for m in _YEAR_ONLY.finditer(text):
+    for m in _YEAR_ONLY.finditer(text) if has_year else ():
         add(m, date(int(m.group("year")), 1, 1), "year")
-    for m in _RELATIVE.finditer(text):
+    for m in _RELATIVE.finditer(text) if _HAS_RELATIVE.search(text) else ():
         resolved = _relative(m, reference)
         if resolved:
             add(m, *resolved)

@@ -16,12 +16,14 @@ from spacy.tokens import Doc
 
 ACRONYM = "ACRONYM"
 VEHICLE_REG = "VEHICLE_REG"
+ENTITIES = "mast_entities"  # the pipeline component that adds the two labels above
 
 # UK number plates: current "YJ19 KXT", prefix "A123 BCD" and suffix "ABC 123D" styles.
+# Token shapes ("XXdd" for "YJ19") are hashed lookups, far cheaper than a regex per token.
 _PLATE_PATTERNS = (
-    [{"TEXT": {"REGEX": r"^[A-Z]{2}\d{2}$"}}, {"TEXT": {"REGEX": r"^[A-Z]{3}$"}}],
-    [{"TEXT": {"REGEX": r"^[A-Z]\d{1,3}$"}}, {"TEXT": {"REGEX": r"^[A-Z]{3}$"}}],
-    [{"TEXT": {"REGEX": r"^[A-Z]{3}$"}}, {"TEXT": {"REGEX": r"^\d{1,3}[A-Z]$"}}],
+    [{"SHAPE": "XXdd"}, {"SHAPE": "XXX"}],
+    [{"SHAPE": {"IN": ["Xd", "Xdd", "Xddd"]}}, {"SHAPE": "XXX"}],
+    [{"SHAPE": "XXX"}, {"SHAPE": {"IN": ["dX", "ddX", "dddX"]}}],
 )
 
 
@@ -48,12 +50,30 @@ def pipeline(model: str = "") -> Language:
         nlp = spacy.blank("en")
     if not {"parser", "senter", "sentencizer"} & set(nlp.pipe_names):
         nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe("entity_ruler", name="mast_entities", config={"overwrite_ents": True})
+    ruler = nlp.add_pipe("entity_ruler", name=ENTITIES, config={"overwrite_ents": True})
     ruler.add_patterns(_ruler_patterns())
     return nlp
 
 
 @lru_cache(maxsize=512)
 def parse(text: str, model: str = "") -> Doc:
-    """``text`` read by the pipeline; repeated reads of the same text within a run are free."""
-    return pipeline(model)(text)
+    """``text`` as tokens and sentences (and a model's own entities, when one is configured).
+
+    The acronym and number-plate entities are left to ``with_entities``: they cost more than
+    the rest of the pipeline together and only the initials check needs them. Repeated reads
+    of the same text within a run are free.
+    """
+    nlp = pipeline(model)
+    doc = nlp.make_doc(text)
+    for name, component in nlp.pipeline:
+        if name != ENTITIES:
+            doc = component(doc)
+    return doc
+
+
+def with_entities(doc: Doc, model: str = "") -> Doc:
+    """``doc`` with the acronym and number-plate entities added (once)."""
+    if not doc.user_data.get(ENTITIES):
+        doc = pipeline(model).get_pipe(ENTITIES)(doc)
+        doc.user_data[ENTITIES] = True
+    return doc

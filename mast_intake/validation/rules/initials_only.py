@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mast_intake.language.nlp import parse
+from mast_intake.language.nlp import parse, with_entities
 from mast_intake.language.people import initials_in, may_hold_initials
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
@@ -53,7 +53,8 @@ class InitialsOnly(Rule):
         found: dict[str | None, list] = {}
         for key, text in all_texts(record):
             if may_hold_initials(text):
-                found.setdefault(key, []).extend(initials_in(parse(text, options.spacy_model), known))
+                doc = with_entities(parse(text, options.spacy_model), options.spacy_model)
+                found.setdefault(key, []).extend(initials_in(doc, known))
         findings = []
         for key, initials in found.items():
             if not initials:

@@ -23,34 +23,43 @@ SAME_WORDS = 0.6
 SAME_WORDS_SAME_DAY = 0.45
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Statement:
-    """A scored statement as the comparison needs it: its words and the days it names."""
+    """A scored statement as the comparison needs it: its words, and the days it names."""
 
     item: str
     text: str
     words: frozenset[str]
-    days: frozenset[date]
+    record: Assessment
+    _days: frozenset[date] | None = None
+
+    @property
+    def days(self) -> frozenset[date]:
+        # Reading dates is the costly part, so only statements whose words overlap get it.
+        if self._days is None:
+            births = (self.record.child.dob,) if self.record.child.dob else ()
+            mentions = event_dates(self.text, self.record.assessment_date, births)
+            self._days = frozenset(m.value for m in mentions if m.precision == "day")
+        return self._days
 
 
 def _statements(record: Assessment) -> list[_Statement]:
     leave_out = frozenset(w.lower() for w in (record.child.name or "").split()) | {"source"}
-    births = (record.child.dob,) if record.child.dob else ()
     statements = []
     for key, item in record.items.items():
         for entry in scored_entries(item):
             words = frozenset(re.findall(r"[a-z]{3,}", entry.text.lower())) - STOP_WORDS - leave_out
-            mentions = event_dates(entry.text, record.assessment_date, births)
-            days = frozenset(m.value for m in mentions if m.precision == "day")
             if words:
-                statements.append(_Statement(key, entry.text, words, days))
+                statements.append(_Statement(key, entry.text, words, record))
     return statements
 
 
 def _same_incident(a: _Statement, b: _Statement) -> bool:
+    overlap = len(a.words & b.words) / len(a.words | b.words)
+    if overlap < min(SAME_WORDS, SAME_WORDS_SAME_DAY):
+        return False
     if a.days and b.days and not a.days & b.days:
         return False
-    overlap = len(a.words & b.words) / len(a.words | b.words)
     return overlap >= (SAME_WORDS_SAME_DAY if a.days & b.days else SAME_WORDS)
 
 
