@@ -67,8 +67,7 @@ TERMS: dict[str, tuple[list[list[dict]], str]] = {
 # Words every term above contains: texts without any are not parsed.
 _HINT = re.compile(
     r"promiscu|lifestyle|prostitut|rent boy|sell|sold|sex work|\blie|lying|liar|consen|self\b|selves\b"
-    r"|attention",
-    re.IGNORECASE,
+    r"|attention"
 )
 
 
@@ -111,7 +110,7 @@ class JudgementalLanguage(Rule):
         matcher = _matcher(options.spacy_model)
         found: dict[str | None, list] = {}
         for key, text in all_texts(record):
-            if not _HINT.search(text):
+            if not _HINT.search(text.lower()):
                 continue
             doc = parse(text, options.spacy_model)
             for match_id, start, end in matcher(doc):

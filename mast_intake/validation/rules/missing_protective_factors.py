@@ -34,9 +34,11 @@ _PATTERNS = {
 }
 
 
-# Words every pattern above contains: texts without any are not parsed.
-_HINT = re.compile(r"protect|strength|resilien|positive|working well|going well|safety|trust|good|"
-                   r"supportive|safe|close|engag", re.IGNORECASE)
+# Words every pattern above contains, in lower case: texts without any are not parsed.
+_HINT = re.compile(
+    r"protect|strength|resilien|positive|working well|going well|safety|trust|good|supportive|safe"
+    r"|close|engag"
+)
 
 
 @cache
@@ -91,7 +93,7 @@ class MissingProtectiveFactors(Rule):
         matcher = _matcher(options.spacy_model)
         summary_first = sorted(all_texts(record), key=lambda pair: pair[0] is not None)
         for _, text in summary_first:
-            if _HINT.search(text) and protective_factors(parse(text, options.spacy_model), matcher):
+            if _HINT.search(text.lower()) and protective_factors(parse(text, options.spacy_model), matcher):
                 return []
         return [self.finding(
             None,

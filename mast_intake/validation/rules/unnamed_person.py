@@ -25,9 +25,9 @@ _PATTERNS = [
 ]
 
 
-# Words every pattern above contains: texts without any are not parsed.
+# Words every pattern above contains, in lower case: texts without any are not parsed.
 _HINT = re.compile(
-    r"\b(?:boyfriend|girlfriend|partner|bf|gf|male|man|female|woman|lad|guy|boy|girl|friend)\b", re.IGNORECASE
+    r"\b(?:boyfriend|girlfriend|partner|bf|gf|male|man|female|woman|lad|guy|boy|girl|friend)\b"
 )
 
 
@@ -69,7 +69,7 @@ class UnnamedPerson(Rule):
         child = frozenset((record.child.name or "").replace("'", " ").split())
         findings: dict[str | None, Finding] = {}
         for key, text in all_texts(record):
-            if key in findings or not _HINT.search(text):
+            if key in findings or not _HINT.search(text.lower()):
                 continue
             doc = parse(text, options.spacy_model)
             for span in matcher(doc, as_spans=True):
