@@ -114,6 +114,15 @@ def _meeting_days(settings: MeetingSettings) -> set[int]:
     return days
 
 
+def previous_meeting_day(day: date, settings: MeetingSettings) -> date:
+    """The last meeting day before ``day`` (where a deferred case was carried from)."""
+    days = _meeting_days(settings)
+    earlier = day - timedelta(days=1)
+    while earlier.weekday() not in days:
+        earlier -= timedelta(days=1)
+    return earlier
+
+
 def _local(moment: datetime, zone: ZoneInfo) -> datetime:
     """``moment`` in ``zone``; a naive value is taken to be in ``zone`` already."""
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)

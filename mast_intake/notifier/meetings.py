@@ -23,6 +23,7 @@ from mast_intake.notifier.agenda import (
     cutoff_for,
     next_meeting,
     order_cases,
+    previous_meeting_day,
     review_due,
     team_from_sender,
     trend,
@@ -140,7 +141,10 @@ def _case(uow: AbstractUnitOfWork, entry: AgendaEntry, settings: Settings) -> Ag
         leaving_care=flags["leaving_care"],
         closure_requested=closure_requested(record.summary),
         awaiting_correction=entry.needs_correction or flags["awaiting_correction"],
-        deferred_from=entry.meeting_date if entry.deferrals else None,
+        deferred_from=(
+            previous_meeting_day(entry.meeting_date, settings.meeting)
+            if entry.deferrals and entry.meeting_date else None
+        ),
         over_18=flags["over_18"],
     )
     return AgendaCase(view, submission.id, entry.state, tuple(f.code for f in findings))
