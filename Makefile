@@ -12,7 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[web,dev]'
 	touch $(STAMP)
 
+# The first run adds FICTIONAL demo emails and accounts (embedded Maildir only; `-`: skipped elsewhere).
 run: $(STAMP)
+	-$(BIN)/mast-intake demo --once
 	$(BIN)/mast-intake run
 
 test: $(STAMP)

@@ -15,7 +15,12 @@ from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.finding import Finding
 from mast_intake.notifier.mailer import Mailer
 from mast_intake.parsers import parse_bytes
+from mast_intake.protection.attachments import AttachmentStore, StoredAttachment, make_private_dir
+from mast_intake.protection.crypto import sealer_from_settings
+from mast_intake.protection.keys import verify_keys
+from mast_intake.protection.subject_access import load_attachment
 from mast_intake.storage import make_engine, make_session_factory, upgrade
+from mast_intake.storage.sealing import PlainText, Sealer
 from mast_intake.validation import CheckOptions, run_checks
 
 
@@ -72,6 +77,8 @@ class App:
     parse: Callable[[bytes, str], Assessment | Rejection]
     check: Callable[[Assessment], list[Finding]]
     clock: Callable[[], datetime] = utc_now
+    sealer: Sealer = field(default_factory=PlainText, repr=False)
+    attachments: AttachmentStore | None = None
     _mailbox: Mailbox | None = field(default=None, repr=False)
     _mailer: Mailer | None = field(default=None, repr=False)
 
@@ -88,7 +95,17 @@ class App:
         return self._mailer
 
     def poll_context(self) -> PollContext:
-        return PollContext(self.settings, self.mailbox, self.uow, self.parse, self.check, self.clock)
+        return PollContext(self.settings, self.mailbox, self.uow, self.parse, self.check, self.clock,
+                           attachments=self.attachments)
+
+    def load_attachment(self, submission_id: int, actor: str) -> StoredAttachment:
+        """The original attachment of a submission, unsealed; audited as viewed by ``actor``.
+
+        Raises ``storage.errors.NotFound`` when it is not held (purged, or a rejected file).
+        """
+        if self.attachments is None:
+            raise RuntimeError("this App has no attachment store")
+        return load_attachment(self.uow, self.attachments, submission_id, actor)  # type: ignore[arg-type]
 
     def close(self) -> None:
         for part in (self._mailbox, self._mailer):
@@ -96,18 +113,32 @@ class App:
                 part.close()
 
 
-def bootstrap(settings: Settings, clock: Callable[[], datetime] = utc_now) -> App:
-    """Create the data folder and database schema, and wire the service from ``settings``."""
-    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+def bootstrap(settings: Settings, clock: Callable[[], datetime] = utc_now,
+              check_keys: bool = True) -> App:
+    """Create the data folder and database schema, and wire the service from ``settings``.
+
+    With an encryption key configured, free text and attachments are sealed with it. Unless
+    ``check_keys`` is False (only ``rotate-key`` needs that), the keys are checked against the
+    stored data first: EncryptionKeyError (a ConfigError) when they do not fit, nothing written.
+    """
+    # Keys first: a bad key file must stop us before anything is created or migrated.
+    sealer = sealer_from_settings(settings.encryption, settings.data_dir) or PlainText()
+    make_private_dir(settings.data_dir)
     upgrade(settings.db_url)
     factory = make_session_factory(make_engine(settings.db_url))
     options = CheckOptions.from_settings(settings)
+    uow = partial(SqlUnitOfWork, factory, sealer=sealer, clock=clock)
+    attachments = AttachmentStore(settings.attachments_path, sealer)
+    if check_keys:
+        verify_keys(uow, sealer, attachments)
     return App(
         settings=settings,
-        uow=partial(SqlUnitOfWork, factory, clock=clock),
+        uow=uow,
         parse=partial(_parse, settings=settings),
         check=partial(run_checks, options=options),
         clock=clock,
+        sealer=sealer,
+        attachments=attachments,
     )
 
 

@@ -16,6 +16,7 @@ from mast_intake.intake.poll import poll_once
 from mast_intake.notifier.meetings import agenda_for, place_cases, queue_agenda_email
 from mast_intake.notifier.outbox import deliver
 from mast_intake.notifier.reminders import queue_reminders
+from mast_intake.protection.retention import purge
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,13 @@ def reminder_job(app: App) -> None:
     send_outbox(app)
 
 
+def purge_job(app: App) -> None:
+    """Nightly: apply the retention rules (each removal is audited) and sweep orphan files."""
+    if app.attachments is None:
+        return
+    purge(app.uow, app.settings, app.attachments, app.clock())  # type: ignore[arg-type]
+
+
 def build_scheduler(app: App) -> BlockingScheduler:
     """The jobs, each allowed one instance at a time; missed runs are merged, not stacked."""
     settings = app.settings
@@ -69,4 +77,7 @@ def build_scheduler(app: App) -> BlockingScheduler:
                       args=[app], id="agenda")
     scheduler.add_job(reminder_job, CronTrigger(hour=7, minute=0, timezone=zone), args=[app],
                       id="reminders")
+    purge_hour, purge_minute = (int(part) for part in settings.retention.purge_time.split(":"))
+    scheduler.add_job(purge_job, CronTrigger(hour=purge_hour, minute=purge_minute, timezone=zone),
+                      args=[app], id="retention")
     return scheduler

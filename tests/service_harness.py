@@ -66,7 +66,8 @@ class Service:
         ] if folder.exists() else []
 
     def filed(self, folder: str) -> list[Path]:
-        return sorted((self.inbox / f".{folder}" / "cur").glob("*"))
+        box = self.inbox / f".{folder}"
+        return sorted((box / "new").glob("*")) + sorted((box / "cur").glob("*"))
 
     def waiting(self) -> list[Path]:
         return sorted((self.inbox / "new").glob("*")) + sorted((self.inbox / "cur").glob("*"))

@@ -9,6 +9,7 @@ import click
 from mast_intake import logs
 from mast_intake.bootstrap import App, bootstrap
 from mast_intake.cli import main, settings_of
+from mast_intake.config import ConfigError
 from mast_intake.intake.mailbox import MailboxError
 from mast_intake.intake.poll import poll_once
 from mast_intake.scheduler import build_scheduler, send_outbox
@@ -18,7 +19,10 @@ def app_of(ctx: click.Context) -> App:
     """The wired service, built once per invocation."""
     settings = settings_of(ctx)
     logs.configure(settings.log_level)
-    app = bootstrap(settings)
+    try:
+        app = bootstrap(settings)
+    except ConfigError as exc:  # e.g. a missing or wrong encryption key: say so, no traceback
+        raise click.ClickException(str(exc)) from exc
     ctx.call_on_close(app.close)
     return app
 
@@ -27,6 +31,9 @@ def app_of(ctx: click.Context) -> App:
 @click.pass_context
 def run(ctx: click.Context) -> None:
     """Run the service: poll the mailbox, send replies, issue agendas, remind reviews.
+
+    Also serves the MAST web console on http://127.0.0.1:8000 unless MAST_INTAKE_WEB_ENABLED
+    is false (host and port: MAST_INTAKE_WEB_HOST, MAST_INTAKE_WEB_PORT).
 
     Polls every MAST_INTAKE_POLL_INTERVAL_SECONDS (60 by default), issues each meeting's
     agenda at the cut-off (MAST_INTAKE_MEETING_CUTOFF) and sends review reminders daily.
@@ -41,6 +48,15 @@ def run(ctx: click.Context) -> None:
     if settings.mailbox == "maildir":
         click.echo(f"Drop emails (.eml) into {settings.maildir_path / 'new'}; replies go to "
                    f"{settings.outbox_path / 'new'}.", err=True)
+    if settings.web.enabled:
+        from mast_intake.web import serve_in_background
+
+        try:
+            serve_in_background(app)
+        except (ImportError, RuntimeError) as exc:  # the web extra missing, or the port taken
+            raise click.ClickException(f"web console: {exc}") from exc
+        click.echo(f"Web console on http://{settings.web.host}:{settings.web.port}/ "
+                   "(accounts: mast-intake user add).", err=True)
     try:
         build_scheduler(app).start()
     except (KeyboardInterrupt, SystemExit):

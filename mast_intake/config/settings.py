@@ -101,11 +101,53 @@ class ReviewSettings:
 
 @dataclass
 class WebSettings:
+    """The web console (``mast_intake.web``), started by ``run`` unless ``enabled`` is false.
+
+    ``secret_key`` signs session cookies (generated into the data folder when empty).
+    ``auth`` is ``local`` (accounts with passwords) or ``trusted_header`` (a single sign-on
+    proxy in front passes the user name in ``user_header``; see ``mast_intake.web.auth``).
+    ``secure_cookies`` marks the session cookie HTTPS-only: set it when served over HTTPS.
+    """
+
     host: str = "127.0.0.1"
     port: int = 8000
     enabled: bool = True
-    secret_key: str = ""
+    secret_key: str = field(default="", repr=False)
     session_minutes: int = 30
+    auth: str = "local"
+    user_header: str = "X-Remote-User"
+    secure_cookies: bool = False
+
+
+@dataclass
+class EncryptionSettings:
+    """Encryption at rest (see ``mast_intake.protection.crypto``): no key means plain storage.
+
+    ``keys`` (``MAST_INTAKE_ENCRYPTION_KEYS``, comma-separated) come before the lines of
+    ``key_file`` (``MAST_INTAKE_ENCRYPTION_KEY_FILE``, outside the data folder, mode 0600); the
+    first key of the combined list encrypts. ``required`` refuses to start without a key.
+    """
+
+    keys: list[str] = field(default_factory=list, repr=False)
+    key_file: str = ""
+    required: bool = False
+
+
+@dataclass
+class RetentionSettings:
+    """How long data is kept (see ``mast_intake.protection.retention``); 0 days keeps for ever.
+
+    ``attachment_days``: original attachments, counted from the MAST decision (from arrival for
+    a tool never decided). ``mail_days``: emails in the embedded Maildir folders and sent rows of
+    the outbox table, by age. ``record_days``: a child's structured records, from the child's
+    last activity, per the council's retention schedule. ``purge_time``: the nightly job's
+    local time (meeting time zone).
+    """
+
+    attachment_days: int = 90
+    mail_days: int = 90
+    record_days: int = 0
+    purge_time: str = "02:30"
 
 
 @dataclass
@@ -139,6 +181,8 @@ class Settings:
     meeting: MeetingSettings = field(default_factory=MeetingSettings)
     review: ReviewSettings = field(default_factory=ReviewSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    encryption: EncryptionSettings = field(default_factory=EncryptionSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
 
     @property
     def maildir_path(self) -> Path:
@@ -147,6 +191,10 @@ class Settings:
     @property
     def outbox_path(self) -> Path:
         return self.data_dir / "outbox"
+
+    @property
+    def attachments_path(self) -> Path:
+        return self.data_dir / "attachments"
 
     @property
     def sqlite_path(self) -> Path:
@@ -238,5 +286,9 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
         raise ConfigError("setting mailbox must be one of maildir, imap, ews, graph")
     if settings.mailer not in {"maildir", "smtp", "ews", "graph"}:
         raise ConfigError("setting mailer must be one of maildir, smtp, ews, graph")
+    if settings.web.auth not in {"local", "trusted_header"}:
+        raise ConfigError("setting web.auth must be one of local, trusted_header")
+    if settings.web.session_minutes < 1:
+        raise ConfigError("setting web.session_minutes must be at least 1")
     settings.allowed_sender_domains = [d.lower().lstrip("@") for d in settings.allowed_sender_domains]
     return settings

@@ -41,5 +41,13 @@ class Mailbox(abc.ABC):
     def move(self, key: str, folder: str) -> None:
         """File one message in ``folder``; a message already gone is not an error."""
 
+    def restore(self, key: str, folder: str) -> bool:
+        """Put a message filed in ``folder`` back in the inbox; False when this adapter cannot.
+
+        Used when an administrator releases a quarantined message from the web console. Where
+        it returns False the administrator moves the message back in the mail client instead.
+        """
+        return False
+
     def close(self) -> None:  # noqa: B027 - optional hook, most adapters hold nothing open
         """Release any connection held open."""

@@ -38,6 +38,7 @@ from mast_intake.models.finding import Finding, Severity
 from mast_intake.notifier.compose import Envelope, compose_alert
 from mast_intake.notifier.replies import ReadTool, compose_replies
 from mast_intake.notifier.views import AlertView
+from mast_intake.protection.attachments import AttachmentStore
 from mast_intake.storage.repositories import split_names
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,8 @@ class PollContext:
     check: Callable[[Assessment], list[Finding]]
     clock: Callable[[], datetime]
     worker_id: str = field(default_factory=worker_identity)
+    # Where the original of each parsed tool is kept (sealed); None keeps no originals.
+    attachments: AttachmentStore | None = None
 
 
 def reference_of(submission_id: int) -> str:
@@ -184,8 +187,20 @@ def _store(ctx: PollContext, uow: AbstractUnitOfWork, incoming: Incoming,
         )
         needs_correction = any(f.severity == Severity.MUST_FIX for f in findings)
         uow.agenda.enqueue(submission, is_review, needs_correction)
+        if ctx.attachments is not None:
+            # Before the commit, so a committed submission always has its file; a crash in
+            # between leaves an orphan file that the retention job removes.
+            original = next(a.data for a in incoming.attachments if a.sha256 == sha256)
+            ctx.attachments.put(submission.id, sha256, original)
         read.append(ReadTool(reference_of(submission.id), outcome, findings))
     return read, rejected
+
+
+def _released(ctx: PollContext, incoming: Incoming) -> bool:
+    """True when an administrator released this message from quarantine (web console)."""
+    with ctx.uow() as uow:
+        row = uow.mail.get(incoming.message_id)
+        return row is not None and row.outcome == "released"
 
 
 def handle_message(ctx: PollContext, key: str) -> str:
@@ -199,7 +214,8 @@ def handle_message(ctx: PollContext, key: str) -> str:
         return already
     crashpoint(settings.crashpoint, "after_claim")
     try:
-        if not sender_allowed(incoming, settings.allowed_sender_domains):
+        # A message an administrator released from quarantine was vouched for by them.
+        if not sender_allowed(incoming, settings.allowed_sender_domains) and not _released(ctx, incoming):
             return _quarantine(ctx, key, incoming, "sender_not_allowed", "sender_not_allowed")
         results = []
         for attachment in incoming.attachments:

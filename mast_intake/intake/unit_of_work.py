@@ -20,6 +20,7 @@ from mast_intake.storage.repositories import (
     PollRunRepository,
     ProcessedMailRepository,
     SubmissionRepository,
+    UserRepository,
 )
 from mast_intake.storage.sealing import PlainText, Sealer
 from mast_intake.storage.tables import utc_now
@@ -36,7 +37,7 @@ class AbstractUnitOfWork(abc.ABC):
             uow.commit()
 
     Inside the block the repositories (``mail``, ``children``, ``submissions``, ``agenda``,
-    ``decisions``, ``outbox``, ``audit``, ``poll_runs``, ``meetings``) share one transaction.
+    ``decisions``, ``outbox``, ``audit``, ``poll_runs``, ``meetings``, ``users``) share one transaction.
     Nothing is kept unless ``commit()`` is called: leaving the block, normally or by an
     exception, rolls back whatever was not committed. ``commit()`` may be called more than once
     in a block; each call keeps what was done since the previous one. Objects the repositories
@@ -55,6 +56,7 @@ class AbstractUnitOfWork(abc.ABC):
     audit: AuditRepository
     poll_runs: PollRunRepository
     meetings: MeetingRepository
+    users: UserRepository
 
     def __enter__(self) -> Self:
         return self
@@ -109,6 +111,7 @@ class SqlUnitOfWork(AbstractUnitOfWork):
         self.audit = AuditRepository(*args)
         self.poll_runs = PollRunRepository(*args)
         self.meetings = MeetingRepository(*args)
+        self.users = UserRepository(*args)
         return super().__enter__()
 
     def __exit__(

@@ -22,12 +22,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from mast_intake.storage.errors import DecisionNotAllowed, InvalidTransition, LeaseLost, NotFound
-from mast_intake.storage.sealing import PlainText, Sealer
+from mast_intake.storage.sealing import PlainText, Sealer, lookup_keys
 from mast_intake.storage.tables import (
     CASE_STATUSES,
     LEVELS,
     NRM_ANSWERS,
     OUTBOX_KINDS,
+    USER_ROLES,
     AgendaEntry,
     AuditLog,
     Child,
@@ -38,6 +39,7 @@ from mast_intake.storage.tables import (
     PollRun,
     ProcessedMail,
     Submission,
+    WebUser,
     utc_now,
 )
 
@@ -371,6 +373,39 @@ class ProcessedMailRepository(_Repository):
             )
         )
 
+    def quarantined(self, limit: int = 500) -> list[ProcessedMail]:
+        """Messages set aside in the quarantine folder and not yet dealt with, oldest first."""
+        return list(
+            self.session.exec(
+                select(ProcessedMail)
+                .where(ProcessedMail.state == "quarantined")
+                .order_by(col(ProcessedMail.received_at), col(ProcessedMail.id))
+                .limit(limit)
+            )
+        )
+
+    def release(self, message_id: str) -> ProcessedMail:
+        """Let a quarantined message be processed again by the next poll (an admin's decision).
+
+        It becomes ``failed`` with no attempts counted and outcome ``released``, which the poll
+        cycle reads as "an administrator vouched for the sender". The message itself must be
+        back in the inbox for the poll to find it (the Maildir adapter moves it; elsewhere the
+        administrator moves it in the mail client).
+        """
+        row = self._held(message_id, None, ("quarantined",))
+        row.state, row.outcome, row.attempts = "failed", "released", 0
+        row.last_error_kind = None
+        row.moved_at = None
+        return self._release(row)
+
+    def dismiss(self, message_id: str, outcome: str = "rejected_by_admin") -> ProcessedMail:
+        """Close a quarantined message for good: it stays in the quarantine folder."""
+        row = self._held(message_id, None, ("quarantined",))
+        row.state, row.outcome = "processed", outcome
+        row.updated_at = self.clock()
+        self.session.flush()
+        return row
+
     def counts(self) -> dict[str, int]:
         """How many messages are in each state, plus ``unmoved``; every key present, zero or not."""
         counts = dict.fromkeys(("claimed", "processed", "quarantined", "failed", "unmoved"), 0)
@@ -409,7 +444,9 @@ class ChildRepository(_Repository):
 
     def find(self, name: str, dob: date, aliases: Iterable[str] = ()) -> Child | None:
         """The child born on ``dob`` known by ``name`` or any of ``aliases``; the oldest if several."""
-        keys = {self._key(n) for n in [name, *aliases] if normalise_name(n)}
+        # Every key in the ring, not just the current one: a key rotation may still be pending.
+        keys = {key for n in [name, *aliases] if normalise_name(n)
+                for key in lookup_keys(self.sealer, normalise_name(n))}
         by_name = select(Child.id).where(Child.dob == dob, col(Child.name_key).in_(keys))
         by_alias = (
             select(ChildAlias.child_id)
@@ -463,6 +500,29 @@ class ChildRepository(_Repository):
             )
         self.session.flush()
         return child
+
+    def search(self, name: str = "", dob: date | None = None, limit: int = 100) -> list[Child]:
+        """Children whose name or any recorded alias contains ``name`` (normalised), born on ``dob``.
+
+        Either filter may be left out. Names are sealed at rest, so a part-name search unseals
+        every alias and compares in Python: fine for one council's MAST caseload (thousands).
+        """
+        wanted = normalise_name(name)
+        statement = select(Child)
+        if dob is not None:
+            statement = statement.where(Child.dob == dob)
+        children = list(self.session.exec(statement.order_by(col(Child.id))))
+        if not wanted:
+            return children[:limit]
+        ids = {c.id for c in children}
+        matched: set[int] = set()
+        for alias in self.session.exec(select(ChildAlias).where(col(ChildAlias.child_id).in_(ids))):
+            if wanted in normalise_name(self.sealer.unseal(alias.alias)):
+                matched.add(alias.child_id)
+        for child in children:
+            if wanted in normalise_name(self.sealer.unseal(child.display_name)):
+                matched.add(child.id)  # type: ignore[arg-type]
+        return [c for c in children if c.id in matched][:limit]
 
     def get(self, child_id: int) -> Child | None:
         """The child with this id, or None."""
@@ -707,6 +767,23 @@ class AgendaRepository(_Repository):
             )
         )
 
+    def meeting_dates(self, limit: int = 100) -> list[date]:
+        """Dates of meetings that have (or had) cases on their agenda, newest first."""
+        rows = self.session.exec(
+            select(AgendaEntry.meeting_date)
+            .where(col(AgendaEntry.meeting_date).is_not(None))
+            .distinct()
+            .order_by(col(AgendaEntry.meeting_date).desc())
+            .limit(limit)
+        )
+        return [day for day in rows if day is not None]
+
+    def waiting_count(self) -> int:
+        """How many entries wait for a meeting (queued or deferred)."""
+        return self.session.exec(
+            select(sa.func.count()).select_from(AgendaEntry).where(col(AgendaEntry.state).in_(WAITING_STATES))
+        ).one()
+
     def open_for_child(self, child_id: int) -> list[AgendaEntry]:
         """The child's entries not yet decided or replaced."""
         return list(
@@ -946,6 +1023,57 @@ class OutboxRepository(_Repository):
 
 
 # ---------------------------------------------------------------------------------------------
+# Web console accounts
+# ---------------------------------------------------------------------------------------------
+
+
+class UserRepository(_Repository):
+    """Accounts of the web console. The caller hashes passwords; nothing here sees one in clear."""
+
+    def add(self, username: str, role: str, password_hash: str, display_name: str = "") -> WebUser:
+        """Create an account; ValueError for an unknown role, IntegrityError if the name is taken."""
+        if role not in USER_ROLES:
+            raise ValueError(f"role must be one of {', '.join(USER_ROLES)}")
+        now = self.clock()
+        user = WebUser(username=username.strip().lower(), display_name=display_name.strip(), role=role,
+                       password_hash=password_hash, active=True, created_at=now, updated_at=now)
+        self.session.add(user)
+        self.session.flush()
+        return user
+
+    def get(self, user_id: int) -> WebUser | None:
+        """The account with this id, or None."""
+        return self.session.get(WebUser, user_id)
+
+    def by_username(self, username: str) -> WebUser | None:
+        """The account with this user name (case-insensitive), or None."""
+        return self.session.exec(select(WebUser).where(WebUser.username == username.strip().lower())).first()
+
+    def list(self) -> list[WebUser]:
+        """Every account, by user name."""
+        return list(self.session.exec(select(WebUser).order_by(col(WebUser.username))))
+
+    def update(self, user: WebUser, *, role: str | None = None, password_hash: str | None = None,
+               active: bool | None = None, logged_in: bool = False) -> WebUser:
+        """Change an account's role, password hash or active flag, or note a sign-in."""
+        if role is not None:
+            if role not in USER_ROLES:
+                raise ValueError(f"role must be one of {', '.join(USER_ROLES)}")
+            user.role = role
+        if password_hash is not None:
+            user.password_hash = password_hash
+        if active is not None:
+            user.active = active
+        now = self.clock()
+        if logged_in:
+            user.last_login_at = now
+        user.updated_at = now
+        self.session.add(user)
+        self.session.flush()
+        return user
+
+
+# ---------------------------------------------------------------------------------------------
 # Audit log, poll runs, meetings
 # ---------------------------------------------------------------------------------------------
 
@@ -1064,3 +1192,259 @@ class MeetingRepository(_Repository):
             if isinstance(meeting, Meeting) and meeting.meeting_date == meeting_date:
                 self.session.refresh(meeting)
         return result.rowcount == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Data protection: retention, erasure, key rotation
+# ---------------------------------------------------------------------------------------------
+
+
+class DataProtectionRepository(_Repository):
+    """The queries behind retention, erasure and key rotation (``mast_intake.protection``).
+
+    The deletes here are the only ones in the service. They remove a whole case at a time
+    (submissions, their agenda entries and decisions, and the child), never part of a decision,
+    and never touch the audit log: the caller appends what was removed (ids and counts only).
+    """
+
+    def attachment_anchors(self) -> list[tuple[int, str, datetime, str | None, datetime | None, datetime]]:
+        """Per parsed submission: (id, sha256, received_at, entry state, entry updated_at, decided_at).
+
+        ``decided_at`` is the latest decision's (corrections included), None if undecided.
+        """
+        latest = (
+            select(Decision.submission_id, sa.func.max(Decision.decided_at).label("decided_at"))
+            .group_by(col(Decision.submission_id))
+            .subquery()
+        )
+        statement = (
+            select(
+                Submission.id, Submission.sha256, Submission.received_at,
+                AgendaEntry.state, AgendaEntry.updated_at, latest.c.decided_at,
+            )
+            .outerjoin(AgendaEntry, col(AgendaEntry.submission_id) == col(Submission.id))
+            .outerjoin(latest, latest.c.submission_id == col(Submission.id))
+            .where(Submission.status == "parsed")
+            .order_by(col(Submission.id))
+        )
+        return [tuple(row) for row in self.session.execute(statement)]  # type: ignore[misc]
+
+    def stored_attachment_keys(self) -> set[tuple[int, str]]:
+        """(id, sha256) of every submission row: the attachment files that are not orphans."""
+        return {(int(i), s) for i, s in self.session.execute(select(Submission.id, Submission.sha256))}
+
+    def open_child_ids(self) -> set[int]:
+        """Children with a tool still waiting for, or on, a meeting: never purged."""
+        rows = self.session.execute(
+            select(AgendaEntry.child_id).where(
+                col(AgendaEntry.state).in_(REPLACEABLE_STATES), col(AgendaEntry.child_id).is_not(None)
+            )
+        )
+        return {int(child_id) for (child_id,) in rows}
+
+    def child_last_activity(self) -> dict[int, datetime]:
+        """Each child's latest activity: a record changed, a tool received or a decision made."""
+        statement = (
+            select(
+                Child.id, Child.updated_at,
+                sa.func.max(Submission.received_at), sa.func.max(Decision.decided_at),
+            )
+            .outerjoin(Submission, col(Submission.child_id) == col(Child.id))
+            .outerjoin(Decision, col(Decision.submission_id) == col(Submission.id))
+            .group_by(col(Child.id), col(Child.updated_at))
+        )
+        return {
+            int(child_id): max(t for t in times if t is not None)
+            for child_id, *times in self.session.execute(statement)
+        }
+
+    def unlinked_last_activity(self) -> dict[int, datetime]:
+        """Submissions not linked to a child (rejected, or no name/date of birth) that are not
+        waiting for a meeting: id -> latest of arrival and decision."""
+        open_entries = select(AgendaEntry.submission_id).where(
+            col(AgendaEntry.state).in_(REPLACEABLE_STATES)
+        )
+        statement = (
+            select(Submission.id, Submission.received_at, sa.func.max(Decision.decided_at))
+            .outerjoin(Decision, col(Decision.submission_id) == col(Submission.id))
+            .where(col(Submission.child_id).is_(None), col(Submission.id).not_in(open_entries))
+            .group_by(col(Submission.id), col(Submission.received_at))
+        )
+        return {
+            int(sid): max(t for t in (received, decided) if t is not None)
+            for sid, received, decided in self.session.execute(statement)
+        }
+
+    def submissions_of_child(self, child_id: int) -> list[tuple[int, str, str]]:
+        """(id, sha256, message_id) of every submission linked to the child."""
+        rows = self.session.execute(
+            select(Submission.id, Submission.sha256, Submission.message_id)
+            .where(Submission.child_id == child_id)
+            .order_by(col(Submission.id))
+        )
+        return [(int(i), s, m) for i, s, m in rows]
+
+    def erase_submissions(self, submission_ids: Sequence[int]) -> dict[str, int]:
+        """Delete these submissions with their agenda entries and decisions; counts by table.
+
+        Rows outside the set that point into it (a later tool "replacing" one of these) lose
+        only that pointer.
+        """
+        ids = list(submission_ids)
+        if not ids:
+            return {"submissions": 0, "agenda_entries": 0, "decisions": 0}
+        entries = [
+            int(e) for e in self.session.execute(
+                select(AgendaEntry.id).where(col(AgendaEntry.submission_id).in_(ids))
+            ).scalars()
+        ]
+        agenda_t, submission_t, decision_t = (AgendaEntry.__table__, Submission.__table__,
+                                              Decision.__table__)
+        if entries:
+            self.session.execute(
+                sa.update(agenda_t)
+                .where(agenda_t.c.replaced_by_id.in_(entries), agenda_t.c.id.not_in(entries))
+                .values(replaced_by_id=None)
+            )
+        self.session.execute(
+            sa.update(submission_t)
+            .where(submission_t.c.replaces_submission_id.in_(ids), submission_t.c.id.not_in(ids))
+            .values(replaces_submission_id=None)
+        )
+        # One statement per table: a correction and the decision it corrects go together, and
+        # both databases check the self-references at the end of the statement.
+        decisions = self.session.execute(
+            sa.delete(decision_t).where(
+                sa.or_(decision_t.c.submission_id.in_(ids), decision_t.c.agenda_entry_id.in_(entries))
+            )
+        ).rowcount
+        removed_entries = self.session.execute(
+            sa.delete(agenda_t).where(agenda_t.c.id.in_(entries))
+        ).rowcount if entries else 0
+        submissions = self.session.execute(
+            sa.delete(submission_t).where(submission_t.c.id.in_(ids))
+        ).rowcount
+        self.session.expire_all()
+        return {"submissions": submissions, "agenda_entries": removed_entries, "decisions": decisions}
+
+    def erase_child(self, child_id: int) -> dict[str, int]:
+        """Delete the child, every name recorded for them and their whole case; counts by table."""
+        ids = [sid for sid, _, _ in self.submissions_of_child(child_id)]
+        counts = self.erase_submissions(ids)
+        agenda_t = AgendaEntry.__table__
+        # An entry copied the child id from its submission; a leftover would block the delete.
+        self.session.execute(sa.update(agenda_t).where(agenda_t.c.child_id == child_id).values(child_id=None))
+        counts["names"] = self.session.execute(
+            sa.delete(ChildAlias.__table__).where(ChildAlias.__table__.c.child_id == child_id)
+        ).rowcount
+        counts["children"] = self.session.execute(
+            sa.delete(Child.__table__).where(Child.__table__.c.id == child_id)
+        ).rowcount
+        self.session.expire_all()
+        return counts
+
+    def delete_sent_outbox_before(self, cutoff: datetime, dry_run: bool = False) -> list[int]:
+        """Ids of sent or failed outbox rows created before ``cutoff`` (deleted unless dry run).
+
+        Pending rows are never removed: they have not been sent yet.
+        """
+        table = Outbox.__table__
+        condition = sa.and_(table.c.state.in_(("sent", "failed")), table.c.created_at < cutoff)
+        ids = [int(i) for i in self.session.execute(sa.select(table.c.id).where(condition)).scalars()]
+        if ids and not dry_run:
+            self.session.execute(sa.delete(table).where(table.c.id.in_(ids)))
+        return ids
+
+    def sealed_samples(self, per_column: int = 2) -> list[str | bytes]:
+        """A few stored values from every sealed column (oldest and newest rows), to test keys."""
+        columns = [
+            (Child.__table__, "display_name"), (ChildAlias.__table__, "alias"),
+            (Submission.__table__, "file_name"), (Submission.__table__, "record_json"),
+            (Decision.__table__, "recommendations"), (Outbox.__table__, "subject"),
+            (Outbox.__table__, "mime"),
+        ]
+        samples: list[str | bytes] = []
+        for table, name in columns:
+            column = table.c[name]
+            for order in (table.c.id.asc(), table.c.id.desc()):
+                samples.extend(self.session.execute(
+                    sa.select(column).where(column.is_not(None)).order_by(order).limit(per_column // 2 or 1)
+                ).scalars())
+        return samples
+
+    def rekey(self, old: Sealer, new: Sealer, check_only: bool = False) -> dict[str, int]:
+        """Re-seal every sealed value with ``new``, reading it with ``old``; counts per column.
+
+        Everything is decrypted first, so a value ``old`` cannot open raises before any row is
+        written. Lookup keys (child names and aliases) are recomputed with ``new``. Decision
+        rows cannot be updated (the database refuses it), so they are re-inserted with the same
+        ids and contents in the same transaction: their meaning never changes, only the cipher.
+        """
+        counts: dict[str, int] = {}
+
+        def reseal(value: Any) -> Any:
+            if value is None:
+                return None
+            if isinstance(value, bytes):
+                return new.seal_bytes(old.unseal_bytes(value))
+            return new.seal(old.unseal(value))
+
+        def collect(table: sa.Table, columns: Sequence[str]) -> list[dict[str, Any]]:
+            rows = [dict(r._mapping) for r in self.session.execute(sa.select(table).order_by(table.c.id))]
+            for row in rows:
+                for name in columns:
+                    row[name] = reseal(row[name])
+            counts[table.name] = len(rows)
+            return rows
+
+        child_t, alias_t = Child.__table__, ChildAlias.__table__
+        submission_t, decision_t, outbox_t = Submission.__table__, Decision.__table__, Outbox.__table__
+        children = collect(child_t, ["display_name"])
+        aliases = [dict(r._mapping) for r in self.session.execute(sa.select(alias_t).order_by(alias_t.c.id))]
+        old_to_new: dict[tuple[int, str], str] = {}
+        keep: dict[tuple[int, str], int] = {}
+        duplicates: list[int] = []
+        for row in aliases:
+            plain = old.unseal(row["alias"])
+            new_key = new.lookup_key(normalise_name(plain))
+            old_to_new[(row["child_id"], row["alias_key"])] = new_key
+            if (row["child_id"], new_key) in keep:
+                # The same name stored under an old and a new key during a rotation: keep one.
+                duplicates.append(row["id"])
+                continue
+            keep[(row["child_id"], new_key)] = row["id"]
+            row["alias_key"], row["alias"] = new_key, new.seal(plain)
+        counts[alias_t.name] = len(aliases)
+        for row in children:
+            new_key = old_to_new.get((row["id"], row["name_key"]))
+            if new_key is None:
+                # No alias row for the name the child was created under: derive it from the name.
+                new_key = new.lookup_key(normalise_name(new.unseal(row["display_name"])))
+            row["name_key"] = new_key
+        submissions = collect(submission_t, ["file_name", "record_json", "findings_json"])
+        decisions = collect(decision_t, ["recommendations", "actions_json"])
+        outbox = collect(outbox_t, ["subject", "mime"])
+        if check_only:
+            return counts
+        plan: dict[str, list[tuple[Any, dict[str, Any]]]] = {
+            "child": [(child_t.c.id, {k: r[k] for k in ("id", "name_key", "display_name")})
+                      for r in children],
+            "child_alias": [(alias_t.c.id, {k: r[k] for k in ("id", "alias_key", "alias")})
+                            for r in aliases if r["id"] not in duplicates],
+            "submission": [(submission_t.c.id, {k: r[k] for k in ("id", "file_name", "record_json",
+                                                                  "findings_json")}) for r in submissions],
+            "outbox": [(outbox_t.c.id, {k: r[k] for k in ("id", "subject", "mime")}) for r in outbox],
+        }
+        if duplicates:
+            self.session.execute(sa.delete(alias_t).where(alias_t.c.id.in_(duplicates)))
+        tables = {"child": child_t, "child_alias": alias_t, "submission": submission_t, "outbox": outbox_t}
+        for name, updates in plan.items():
+            table = tables[name]
+            for id_column, values in updates:
+                row_id = values.pop("id")
+                self.session.execute(sa.update(table).where(id_column == row_id).values(**values))
+        if decisions:
+            self.session.execute(sa.delete(decision_t))
+            self.session.execute(sa.insert(decision_t), decisions)
+        self.session.expire_all()
+        return counts

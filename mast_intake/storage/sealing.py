@@ -1,4 +1,10 @@
-"""The hook for encrypting free text at rest: repositories seal on write and unseal on read."""
+"""The hook for encrypting free text at rest: repositories seal on write and unseal on read.
+
+:class:`PlainText` stores values as they are (encryption off). The encrypting implementation is
+:class:`mast_intake.protection.crypto.AesGcmSealer`, chosen by the composition root when a key is
+configured; it also offers ``lookup_keys`` (one lookup key per key in its ring) so that a child
+recorded under an older key is still found while a key rotation is pending.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +28,9 @@ class Sealer(Protocol):
 
 
 class PlainText:
-    """Stores everything as it is: the default until encryption at rest is added."""
+    """Stores everything as it is: the default when no encryption key is configured."""
+
+    encrypting = False
 
     def seal(self, text: str) -> str:
         return text
@@ -38,3 +46,13 @@ class PlainText:
 
     def lookup_key(self, normalised: str) -> str:
         return normalised
+
+
+def lookup_keys(sealer: Sealer, normalised: str) -> list[str]:
+    """Every lookup key ``normalised`` may be stored under: the current one first.
+
+    A sealer with a key ring answers for each of its keys (a rotation may not have re-keyed every
+    row yet); any other sealer has just its ``lookup_key``.
+    """
+    several = getattr(sealer, "lookup_keys", None)
+    return list(several(normalised)) if several is not None else [sealer.lookup_key(normalised)]

@@ -32,6 +32,7 @@ CASE_STATUSES = ("added", "removed", "unchanged")
 NRM_ANSWERS = ("yes", "no", "considered")
 OUTBOX_KINDS = ("precheck", "rejection", "agenda", "case_note", "reminder", "alert")
 OUTBOX_STATES = ("pending", "sent", "failed")
+USER_ROLES = ("member", "coordinator", "admin")
 
 # RFC 5322 caps a header line at 998 characters, which bounds a Message-ID.
 MESSAGE_ID = sa.String(998)
@@ -290,6 +291,27 @@ class Meeting(StorageModel, table=True):
     meeting_date: date = Field(nullable=False, unique=True)
     agenda_sent_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     created_at: datetime = _created()
+
+
+class WebUser(StorageModel, table=True):
+    """A person who may sign in to the web console, with their role and argon2 password hash.
+
+    Holds nothing about a child. ``password_hash`` is empty for an account that signs in only
+    through the council's single sign-on (trusted-header mode), so no password can open it.
+    """
+
+    __tablename__ = "web_user"
+    __table_args__ = (_one_of("role", USER_ROLES, "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(sa_type=ADDRESS, nullable=False, unique=True)
+    display_name: str = Field(default="", sa_type=sa.String(200), nullable=False)
+    role: str = Field(sa_type=sa.String(16), nullable=False)
+    password_hash: str = Field(default="", sa_type=sa.String(512), nullable=False)
+    active: bool = Field(default=True, nullable=False)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    last_login_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 # Tables whose rows are never changed once written; the database refuses it too (see migrations).

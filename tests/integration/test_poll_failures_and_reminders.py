@@ -25,8 +25,10 @@ def app(tmp_path):
 
 def _sent(app) -> list[email.message.EmailMessage]:
     folder = app.settings.outbox_path / "new"
-    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)  # type: ignore[misc]
-            for p in sorted(folder.glob("*"))]
+    return [
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)  # type: ignore[misc]
+        for p in sorted(folder.glob("*"))
+    ]
 
 
 def test_a_message_that_keeps_failing_is_quarantined_with_an_alert(app) -> None:
@@ -39,7 +41,7 @@ def test_a_message_that_keeps_failing_is_quarantined_with_an_alert(app) -> None:
     for _ in range(app.settings.max_attempts):
         poll_once(app.poll_context())
     send_outbox(app)
-    assert list((app.settings.maildir_path / ".Quarantine" / "cur").glob("*"))
+    assert list((app.settings.maildir_path / ".Quarantine").glob("*/*"))
     assert not list((app.settings.maildir_path / "new").glob("*"))
     sent = _sent(app)
     assert [str(m["To"]) for m in sent] == [app.settings.admin_address]

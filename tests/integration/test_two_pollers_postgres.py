@@ -31,7 +31,8 @@ def test_two_pollers_share_the_work(tmp_path) -> None:
         plain = url.replace("postgresql+psycopg://", "postgresql://")
         with psycopg.connect(plain) as connection:
             submissions = connection.execute(
-                "SELECT count(*), count(DISTINCT message_id) FROM submission").fetchone()
+                "SELECT count(*), count(DISTINCT message_id) FROM submission"
+            ).fetchone()
             outbox = connection.execute("SELECT count(*), count(DISTINCT message_id) FROM outbox").fetchone()
             workers = connection.execute("SELECT count(DISTINCT worker_id) FROM poll_run").fetchone()
         assert submissions == (MESSAGES, MESSAGES)

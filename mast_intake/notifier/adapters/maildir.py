@@ -1,47 +1,70 @@
-"""The embedded default outgoing mail: a Maildir "outbox" where sent emails can be read."""
+"""The outbox Maildir mailer: the embedded default, which delivers into a local directory."""
 
 from __future__ import annotations
 
 import hashlib
 import os
-import time
+import secrets
 from email.message import EmailMessage
 from pathlib import Path
 
+from mast_intake.intake.adapters.maildir import make_private_maildir
 from mast_intake.notifier.mailer import Mailer, MailerError
 
 
 class MaildirMailer(Mailer):
-    """Delivers each email as a file in ``path/new`` (a Maildir any mail client can open).
+    """The ``Mailer`` port writing each message into the ``new/`` folder of an outbox Maildir.
 
-    The file name comes from the Message-ID, so a resend of the same email after a crash
-    replaces the same file instead of adding a second: the receiver side de-duplicates.
-    Files are written 0600 through ``tmp/`` and renamed into place, as Maildir requires.
+    The file name is the SHA-256 of the Message-ID, so sending the same message again (a resend
+    after a crash between sending and bookkeeping) finds the file already there and writes
+    nothing: the outbox holds each Message-ID once, as a receiver de-duplicating by Message-ID
+    would. The message is written in ``tmp/`` (0600) and hard-linked into ``new/``, so a reader
+    never sees a half-written file and two concurrent senders of one message cannot both win.
+    Directories are created 0700. Bytes are the message serialised with LF line endings, the
+    Maildir convention. Filesystem errors become ``MailerError`` naming the outbox path only.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         try:
-            for sub in ("new", "cur", "tmp"):
-                (self.path / sub).mkdir(mode=0o700, parents=True, exist_ok=True)
+            self._box = make_private_maildir(self.path)
         except OSError as exc:
-            raise MailerError(
-                f"outbox Maildir at {self.path} cannot be created: {type(exc).__name__}"
-            ) from exc
+            raise MailerError(f"outbox maildir {self.path}: open failed: {type(exc).__name__}") from exc
+
+    def file_name(self, message: EmailMessage) -> str:
+        """The outbox file name (also the Maildir key) for ``message``."""
+        message_id = (message.get("Message-ID") or "").strip()
+        if not message_id:
+            raise MailerError(f"outbox maildir {self.path}: message has no Message-ID")
+        return hashlib.sha256(message_id.encode("utf-8", "surrogateescape")).hexdigest()
+
+    def _already_there(self, name: str) -> bool:
+        """Whether the outbox holds ``name`` in new/ or, read and flagged, in cur/."""
+        if (self.path / "new" / name).exists():
+            return True
+        prefix = name + self._box.colon
+        return any(entry == name or entry.startswith(prefix) for entry in os.listdir(self.path / "cur"))
 
     def send(self, message: EmailMessage) -> None:
-        message_id = str(message.get("Message-ID", "")).strip()
-        if not message_id:
-            raise MailerError("an outgoing email needs a Message-ID")
-        name = f"{int(time.time())}.{hashlib.sha256(message_id.encode()).hexdigest()[:32]}.mast-intake"
-        digest = name.split(".")[1]
-        for existing in (self.path / "new").glob(f"*.{digest}.mast-intake"):
-            name = existing.name  # a resend overwrites the earlier copy
-        temporary = self.path / "tmp" / name
+        """Write ``message`` into new/ unless a message with its Message-ID is already there."""
+        name = self.file_name(message)
+        data = message.as_bytes(policy=message.policy.clone(linesep="\n"))
+        temporary = self.path / "tmp" / f"{name}.{os.getpid()}.{secrets.token_hex(4)}"
         try:
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(bytes(message))
-            os.replace(temporary, self.path / "new" / name)
+            if self._already_there(name):
+                return
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                try:
+                    # link, unlike rename, fails if the name exists: the first writer wins.
+                    os.link(temporary, self.path / "new" / name)
+                except FileExistsError:
+                    return
+            finally:
+                temporary.unlink(missing_ok=True)
         except OSError as exc:
-            raise MailerError(f"outbox Maildir write failed: {type(exc).__name__}") from exc
+            raise MailerError(f"outbox maildir {self.path}: write failed: {type(exc).__name__}") from exc

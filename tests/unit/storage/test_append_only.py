@@ -106,3 +106,65 @@ def test_the_database_refuses_changes_too(
         uow.commit()
     with pytest.raises(sa.exc.DBAPIError, match="append-only"), sqlite_engine.begin() as connection:
         connection.exec_driver_sql(statement)
+
+
+# Retention and erasure may delete decisions (a whole case at a time); nothing may change one,
+# and nothing at all may change or delete an audit line.
+_AUDIT_OR_DECISION_CHANGE = re.compile(
+    r"^\s*(?:(?:UPDATE|DELETE\s+FROM)\s+\"?audit_log\b|UPDATE\s+\"?decision\b)", re.IGNORECASE
+)
+
+
+def test_data_protection_paths_never_change_audit_lines_or_edit_decisions(
+    sqlite_engine: Engine, sql_uow: Callable[[], SqlUnitOfWork], clock, tmp_path
+) -> None:
+    from mast_intake.config.settings import Settings
+    from mast_intake.protection.attachments import AttachmentStore
+    from mast_intake.protection.crypto import AesGcmSealer, new_key, parse_keys
+    from mast_intake.protection.keys import rotate_keys
+    from mast_intake.protection.retention import purge
+    from mast_intake.protection.subject_access import erase_child, export_child, load_attachment
+    from mast_intake.storage import make_session_factory
+
+    sealer = AesGcmSealer(parse_keys([new_key()]))
+    factory = make_session_factory(sqlite_engine)
+    sealed = lambda: SqlUnitOfWork(factory, sealer=sealer, clock=clock)  # noqa: E731
+    store = AttachmentStore(tmp_path / "attachments", sealer)
+    settings = Settings(data_dir=tmp_path / "data")
+    settings.retention.record_days = 30
+    with sealed() as uow:
+        ids = []
+        for n, name in enumerate(("Ivy Imaginary", "Jem Imaginary")):
+            child = uow.children.find_or_create_child(name, date(2012, 2, 2))
+            submission = add_submission(uow, message_id=f"<{n}@x.invalid>", sha256=str(n) * 64,
+                                        child_id=child.id)
+            entry = uow.agenda.enqueue(submission, False, False)
+            uow.agenda.place_on_meeting([entry], date(2026, 3, 2))
+            decide(uow, entry)
+            ids.append((child.id, submission.id))
+        uow.commit()
+    for n, (_, submission_id) in enumerate(ids):
+        store.put(submission_id, str(n) * 64, b"tool")
+
+    seen: list[str] = []
+
+    def on_statement(_conn, _cursor, statement: str, *_args: object) -> None:
+        if _AUDIT_OR_DECISION_CHANGE.match(statement):
+            seen.append(statement)
+
+    sa.event.listen(sqlite_engine, "before_cursor_execute", on_statement)
+    try:
+        load_attachment(sealed, store, ids[0][1], "chair@example.invalid")
+        export_child(sealed, store, ids[0][0], "sar@example.invalid")
+        rotate_keys(sealed, sealer, store, "dpo@example.invalid")
+        erase_child(sealed, store, settings, ids[0][0], "dpo@example.invalid")
+        clock.advance(days=400)
+        purge(sealed, settings, store, clock())
+    finally:
+        sa.event.remove(sqlite_engine, "before_cursor_execute", on_statement)
+    assert seen == []
+    with sealed() as uow:
+        actions = [row.action for row in uow.audit.list()]
+    # Newest first: the purge (the other child, and that child's attachment), then the rest.
+    assert actions[:2] == ["purged", "purged"]
+    assert actions[2:6] == ["erased", "rekeyed", "exported", "viewed"]

@@ -1,0 +1,189 @@
+"""What the pages show, built from the repositories into plain dicts and views for the templates.
+
+Kept apart from the routes so the routes only deal with HTTP, and so no template ever reaches
+into the database. Everything here runs inside a unit of work the caller opened.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from mast_intake.intake.unit_of_work import SqlUnitOfWork
+from mast_intake.models.assessment import Assessment
+from mast_intake.models.codec import finding_from_dict, record_from_storage
+from mast_intake.models.finding import Severity
+from mast_intake.models.form import DETAILS, ITEMS, SECTIONS
+from mast_intake.notifier.replies import finding_view, score_view
+from mast_intake.notifier.views import REJECTION_TITLES, FindingView, band_label, item_label
+from mast_intake.storage.tables import Submission
+from mast_intake.web.chart import Point, score_chart
+
+SEVERITY_LABELS = {Severity.MUST_FIX: "Must fix", Severity.SHOULD_FIX: "Should fix",
+                   Severity.ADVICE: "Advice"}
+STATE_LABELS = {"queued": "Waiting for a meeting", "on_agenda": "On the agenda", "decided": "Decided",
+                "deferred": "Carried to the next meeting", "replaced": "Replaced by a newer tool"}
+CASE_STATUS_LABELS = {"added": "CSE case status added", "removed": "CSE case status removed",
+                      "unchanged": "CSE case status unchanged"}
+NRM_LABELS = {"yes": "Yes, refer to the NRM", "no": "No NRM referral", "considered": "NRM considered"}
+
+
+def highlight(text: str, excerpts: list[str]) -> Markup:
+    """``text`` escaped, with every excerpt a finding quotes wrapped in ``<mark>``."""
+    wanted = [e.strip() for e in excerpts if e and e.strip() and e.strip() in text]
+    if not wanted:
+        return Markup(escape(text))
+    pattern = re.compile("|".join(re.escape(e) for e in sorted(set(wanted), key=len, reverse=True)))
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out.append(escape(text[last:match.start()]))
+        out.append(Markup("<mark>") + escape(match.group(0)) + Markup("</mark>"))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+@dataclass
+class ItemRow:
+    """One of the 29 items as the page shows it, with the findings about it."""
+
+    key: str
+    label: str
+    score: int
+    counted: int
+    rationale: Markup
+    updates: list[tuple[date | None, Markup]]
+    found: bool
+    findings: list[FindingView] = field(default_factory=list)
+
+
+@dataclass
+class SectionBlock:
+    key: str
+    heading: str
+    instruction: str
+    items: list[ItemRow]
+
+
+def _by_item(findings: list[FindingView]) -> dict[str | None, list[FindingView]]:
+    grouped: dict[str | None, list[FindingView]] = {}
+    for finding in sorted(findings, key=lambda f: f.severity.rank):
+        grouped.setdefault(finding.item_key, []).append(finding)
+    return grouped
+
+
+def submission_page(uow: SqlUnitOfWork, submission: Submission) -> dict[str, Any]:
+    """Everything the submission page shows about one stored tool."""
+    assert submission.id is not None
+    entry = uow.agenda.for_submission(submission.id)
+    decisions = []
+    if entry is not None and entry.id is not None:
+        for d in uow.decisions.for_entry(entry.id):
+            decisions.append({
+                "id": d.id, "level": band_label(d.level), "level_key": d.level,
+                "case_status": CASE_STATUS_LABELS[d.case_status],
+                "actions": uow.decisions.actions(d), "tier1": d.tier1, "nrm": NRM_LABELS[d.nrm],
+                "notes": uow.decisions.recommendations(d), "decided_by": d.decided_by,
+                "decided_at": d.decided_at, "next_review_date": d.next_review_date,
+                "corrects": d.corrects_decision_id,
+            })
+    page: dict[str, Any] = {
+        "submission": submission,
+        "reference": f"MAST-{submission.id}",
+        "file_name": uow.submissions.file_name(submission),
+        "entry": entry,
+        "state_label": STATE_LABELS.get(entry.state, entry.state) if entry else "Not queued for MAST",
+        "decisions": decisions,
+        "rejected_title": REJECTION_TITLES.get(submission.reason or "", submission.reason),
+    }
+    stored = uow.submissions.record(submission)
+    if stored is None:
+        page["record"] = None
+        return page
+    record = record_from_storage(stored)
+    findings = [finding_view(finding_from_dict(f)) for f in uow.submissions.findings(submission)]
+    grouped = _by_item(findings)
+    page.update(
+        record=record,
+        score=score_view(record),
+        findings=findings,
+        counts={SEVERITY_LABELS[s]: sum(1 for f in findings if f.severity is s) for s in Severity},
+        general=[f for key, fs in grouped.items() if key is None or key not in ITEMS and key not in DETAILS
+                 and key != "summary" for f in fs],
+        details=_details(record, grouped),
+        sections=_sections(record, grouped),
+        summary=highlight(record.summary, [f.excerpt for f in grouped.get("summary", [])]),
+        summary_findings=grouped.get("summary", []),
+        child=uow.children.get(submission.child_id) if submission.child_id else None,
+    )
+    return page
+
+
+def _details(record: Assessment, grouped: dict[str | None, list[FindingView]]) -> list[dict[str, Any]]:
+    rows = []
+    for key, spec in DETAILS.items():
+        value = record.child.fields.get(key, "")
+        found = grouped.get(key, [])
+        rows.append({"key": key, "label": spec.label, "value": highlight(value, [f.excerpt for f in found]),
+                     "findings": found})
+    return rows
+
+
+def _sections(record: Assessment, grouped: dict[str | None, list[FindingView]]) -> list[SectionBlock]:
+    blocks = []
+    for key, section in SECTIONS.items():
+        rows = []
+        for item_key, spec in ITEMS.items():
+            if spec.section != key:
+                continue
+            item = record.items[item_key]
+            found = grouped.get(item_key, [])
+            excerpts = [f.excerpt for f in found]
+            rows.append(ItemRow(
+                key=item_key, label=spec.label, score=item.score, counted=item.counted,
+                rationale=highlight(item.rationale, excerpts),
+                updates=[(u.date, highlight(u.text, excerpts)) for u in item.updates],
+                found=item.found, findings=found,
+            ))
+        blocks.append(SectionBlock(key, section.heading, section.instruction, rows))
+    return blocks
+
+
+def child_page(uow: SqlUnitOfWork, child_id: int) -> dict[str, Any] | None:
+    """The child's names, every assessment with its decision, and the chart."""
+    child = uow.children.get(child_id)
+    if child is None:
+        return None
+    rows, points = [], []
+    for submission in uow.submissions.for_child(child_id):
+        assert submission.id is not None
+        entry = uow.agenda.for_submission(submission.id)
+        decision = uow.decisions.latest_for_entry(entry.id) if entry and entry.id else None
+        day = submission.assessment_date or submission.received_at.date()
+        band = submission.computed_category or "low"
+        rows.append({
+            "id": submission.id, "reference": f"MAST-{submission.id}", "day": day,
+            "dated": submission.assessment_date is not None, "received_at": submission.received_at,
+            "stated_total": submission.stated_total, "stated_band": band_label(submission.stated_category),
+            "computed_total": submission.computed_total, "band": band, "band_label": band_label(band),
+            "state": STATE_LABELS.get(entry.state, entry.state) if entry else "Not queued",
+            "decision": band_label(decision.level) if decision else None,
+            "decision_key": decision.level if decision else None,
+        })
+        points.append(Point(day, submission.computed_total or 0, band, f"MAST-{submission.id}"))
+    return {
+        "child": child,
+        "name": uow.children.display_name(child),
+        "names": uow.children.names(child_id),
+        "rows": rows,
+        "chart": score_chart(points, title="Recomputed score and band of each assessment"),
+    }
+
+
+def item_name(key: str | None) -> str:
+    """The form's label for an item key, for the templates."""
+    return item_label(key)

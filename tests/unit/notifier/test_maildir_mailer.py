@@ -1,0 +1,98 @@
+"""MaildirMailer writing into a real outbox Maildir in tmp_path, with fictional messages."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import mailbox
+import stat
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from mast_intake.notifier.adapters.maildir import MaildirMailer
+from mast_intake.notifier.mailer import MailerError
+
+
+def make_message(message_id: str = "<reply-1@mast-intake.invalid>") -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = "mast@example.invalid"
+    message["To"] = "worker@example.invalid"
+    message["Subject"] = "Fictional case note"
+    message["Date"] = "Mon, 02 Mar 2026 09:00:00 +0000"
+    if message_id:
+        message["Message-ID"] = message_id
+    message.set_content("A fictional reply.\n")
+    message.add_attachment(b"fictional agenda", maintype="application", subtype="pdf", filename="a.pdf")
+    return message
+
+
+def files(path: Path, sub: str = "new") -> list[Path]:
+    return sorted((path / sub).iterdir())
+
+
+def test_writes_one_private_file_into_new(tmp_path: Path) -> None:
+    mailer = MaildirMailer(tmp_path / "var" / "outbox")
+    mailer.send(make_message())
+    [written] = files(mailer.path)
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    for sub in ("", "new", "cur", "tmp"):
+        assert stat.S_IMODE((mailer.path / sub).stat().st_mode) == 0o700
+    assert files(mailer.path, "tmp") == []
+    parsed = email.message_from_bytes(written.read_bytes(), policy=email.policy.default)
+    assert parsed["Message-ID"] == "<reply-1@mast-intake.invalid>"
+    assert parsed["To"] == "worker@example.invalid"
+    [attachment] = list(parsed.iter_attachments())
+    assert attachment.get_filename() == "a.pdf"
+    assert attachment.get_content() == b"fictional agenda"
+    assert b"\r\n" not in written.read_bytes(), "Maildir files use LF line endings"
+
+
+def test_file_name_is_derived_from_the_message_id(tmp_path: Path) -> None:
+    mailer = MaildirMailer(tmp_path / "outbox")
+    message = make_message()
+    mailer.send(message)
+    [written] = files(mailer.path)
+    assert written.name == mailer.file_name(message)
+    assert "reply-1" not in written.name
+    assert mailbox.Maildir(mailer.path, create=False).keys() == [written.name]
+
+
+def test_a_resend_of_the_same_message_writes_nothing_more(tmp_path: Path) -> None:
+    mailer = MaildirMailer(tmp_path / "outbox")
+    mailer.send(make_message())
+    mailer.send(make_message())
+    assert len(files(mailer.path)) == 1
+
+
+def test_a_resend_after_the_reader_moved_it_to_cur_writes_nothing(tmp_path: Path) -> None:
+    mailer = MaildirMailer(tmp_path / "outbox")
+    mailer.send(make_message())
+    [written] = files(mailer.path)
+    written.rename(mailer.path / "cur" / f"{written.name}:2,S")
+    mailer.send(make_message())
+    assert files(mailer.path) == []
+
+
+def test_different_message_ids_make_different_files(tmp_path: Path) -> None:
+    mailer = MaildirMailer(tmp_path / "outbox")
+    mailer.send(make_message("<reply-1@mast-intake.invalid>"))
+    mailer.send(make_message("<reply-2@mast-intake.invalid>"))
+    assert len(files(mailer.path)) == 2
+
+
+def test_a_message_without_message_id_is_refused(tmp_path: Path) -> None:
+    mailer = MaildirMailer(tmp_path / "outbox")
+    with pytest.raises(MailerError) as caught:
+        mailer.send(make_message(message_id=""))
+    assert "Fictional" not in str(caught.value)
+    assert files(mailer.path) == []
+
+
+def test_a_write_failure_is_a_mailer_error(tmp_path: Path) -> None:
+    mailer = MaildirMailer(tmp_path / "outbox")
+    (mailer.path / "tmp").rmdir()
+    with pytest.raises(MailerError) as caught:
+        mailer.send(make_message())
+    assert "Fictional" not in str(caught.value)
