@@ -5,20 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from mast_intake.cli import main
+from tests.shared_paths import SAMPLES, require
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-SAMPLES = SHARED / "samples"
 KEYS = {"file", "status", "reason", "message", "child", "assessment_date", "items", "stated_total",
         "stated_category", "computed_total", "computed_category", "summary", "flags"}
 
 
-@pytest.mark.skipif(not (SAMPLES / "expected.json").exists(), reason="shared samples not present")
 def test_json_lines_match_the_expected_samples(tmp_path) -> None:
-    expected = json.loads((SAMPLES / "expected.json").read_text())
+    expected = json.loads(require(SAMPLES / "expected.json").read_text())
     paths = sorted(str(SAMPLES / name) for name in expected)
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"PK\x03\x04 truncated")
@@ -47,9 +44,7 @@ def test_json_lines_match_the_expected_samples(tmp_path) -> None:
 
 
 def test_readable_output_groups_findings(tmp_path) -> None:
-    if not (SAMPLES / "sample_14.docx").exists():
-        pytest.skip("shared samples not present")
-    result = CliRunner().invoke(main, ["check", str(SAMPLES / "sample_14.docx")])
+    result = CliRunner().invoke(main, ["check", str(require(SAMPLES / "sample_14.docx"))])
     assert result.exit_code == 0
     assert "Must fix:" in result.output or "Should fix:" in result.output
     assert "recomputed 21 (high)" in result.output

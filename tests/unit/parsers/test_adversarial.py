@@ -18,10 +18,10 @@ import pytest
 from mast_intake.config.settings import ParseLimits
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.parsers import legacy, parse_bytes, parse_file, sandbox
+from tests.shared_paths import SAMPLES, SHARED
 from tests.unit.parsers import builders
 
-CORPUS = Path("/work/shared/corpus/adversarial")
-SAMPLES = Path("/work/shared/samples")
+CORPUS = SHARED / "corpus" / "adversarial"
 LIMITS = ParseLimits()
 GUARD_SECONDS = 60  # a generous hang guard, not a speed requirement
 

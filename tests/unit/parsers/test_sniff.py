@@ -13,9 +13,10 @@ import pytest
 from mast_intake.config.settings import ParseLimits
 from mast_intake.parsers.rejections import ParseRejected
 from mast_intake.parsers.sniff import Kind, Magic, magic, sniff
+from tests.shared_paths import SHARED
 from tests.unit.parsers import builders
 
-CORPUS = Path("/work/shared/corpus/adversarial/docx")
+CORPUS = SHARED / "corpus" / "adversarial" / "docx"
 LIMITS = ParseLimits()
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -35,8 +34,8 @@ from tests.fixtures.factory import (
     with_layout,
     with_stated,
 )
+from tests.shared_paths import SAMPLES
 
-SAMPLES = Path(os.environ.get("MAST_SAMPLES_DIR", "/work/shared/samples"))
 A = ItemAnswer
 
 

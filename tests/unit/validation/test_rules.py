@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from mast_intake.validation import RULES, run_checks
+from tests.shared_paths import SHARED, require
 from tests.unit.validation.records import record_from_case
 
 CASES = Path(__file__).parent / "cases"
@@ -58,10 +59,7 @@ def test_codes_are_unique() -> None:
 
 
 def test_guide_sentences_are_the_guides_own() -> None:
-    guidance = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
-    texts = [p.read_text() for p in guidance.glob("*.txt")] if guidance.is_dir() else []
-    if not texts:
-        pytest.skip("the practice guidance is not beside the repository")
+    texts = [p.read_text() for p in require(SHARED / "seeds").glob("*.txt")]
     flat = " ".join(" ".join(texts).split())
     for rule in RULES:
         assert " ".join(rule.guide.split()) in flat, rule.code
