@@ -187,12 +187,12 @@ def _store(ctx: PollContext, uow: AbstractUnitOfWork, incoming: Incoming,
         )
         needs_correction = any(f.severity == Severity.MUST_FIX for f in findings)
         uow.agenda.enqueue(submission, is_review, needs_correction)
+        original = next(a.data for a in incoming.attachments if a.sha256 == sha256)
         if ctx.attachments is not None:
             # Before the commit, so a committed submission always has its file; a crash in
             # between leaves an orphan file that the retention job removes.
-            original = next(a.data for a in incoming.attachments if a.sha256 == sha256)
             ctx.attachments.put(submission.id, sha256, original)
-        read.append(ReadTool(reference_of(submission.id), outcome, findings))
+        read.append(ReadTool(reference_of(submission.id), outcome, findings, original))
     return read, rejected
 
 

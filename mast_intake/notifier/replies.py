@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +13,9 @@ from mast_intake.config.settings import Settings
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.finding import Finding
 from mast_intake.notifier.agenda import meeting_for
-from mast_intake.notifier.compose import Envelope, compose_precheck, compose_rejection
+from mast_intake.notifier.agenda_docx import DOCX_MIME
+from mast_intake.notifier.compose import Attachment, Envelope, compose_precheck, compose_rejection
+from mast_intake.notifier.review_copy import annotate_docx, rebuild_docx, review_file_name
 from mast_intake.notifier.views import (
     FindingView,
     PrecheckView,
@@ -22,6 +25,8 @@ from mast_intake.notifier.views import (
 )
 from mast_intake.validation.catalogue import RULES_BY_CODE
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class ReadTool:
@@ -30,6 +35,7 @@ class ReadTool:
     reference: str
     record: Assessment
     findings: list[Finding]
+    original: bytes = b""
 
 
 def finding_view(finding: Finding) -> FindingView:
@@ -66,6 +72,21 @@ def reply_id(message_id: str, part: str, settings: Settings) -> str:
     return f"<{digest}.{part}@{settings.mast_address.rpartition('@')[2]}>"
 
 
+def review_copy(tool: ReadTool) -> list[Attachment]:
+    """The worker's tool with each finding as a Word comment (a rebuilt copy for a PDF)."""
+    if not tool.findings:
+        return []
+    try:
+        if tool.record.kind == "docx" and tool.original:
+            data = annotate_docx(tool.original, tool.findings)
+        else:
+            data = rebuild_docx(tool.record, tool.findings)
+    except Exception as exc:  # the reply matters more than its attachment: send it without
+        log.warning("review copy not made", extra={"error": type(exc).__name__})
+        return []
+    return [(review_file_name(tool.record.file_name), data, DOCX_MIME)]
+
+
 def reference_for_message(message_id: str) -> str:
     """A short reference for an email with no tool read (it has no submission number)."""
     return "E-" + hashlib.sha256(message_id.encode()).hexdigest()[:8].upper()
@@ -98,7 +119,8 @@ def compose_replies(
             rejected_files=not_read if index == 0 else (),
         )
         envelope = _envelope(settings, sender, message_id, reply_id(message_id, tool.reference, settings))
-        messages.append(compose_precheck(view, envelope))
+        attachments = review_copy(tool) if settings.review_comments_attachment else []
+        messages.append(compose_precheck(view, envelope, attachments))
     if not read:
         view = RejectionView(
             reference=reference_for_message(message_id),

@@ -42,7 +42,7 @@ from datetime import date
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
-from docx.shared import Pt, RGBColor
+from docx.shared import Pt, RGBColor, Twips
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 from lxml import etree
@@ -56,7 +56,6 @@ from mast_intake.parsers.entries import score_marker, score_only
 from mast_intake.parsers.extract import _classify, _Found, _read_paragraph, _read_row
 from mast_intake.parsers.labels import Label
 from mast_intake.parsers.layout import Block, Cell, Para, Table
-from mast_intake.validation.catalogue import RULES_BY_CODE
 
 AUTHOR = "MAST Intake"
 INITIALS = "MAST"
@@ -117,36 +116,45 @@ def review_file_name(original_name: str) -> str:
     return name[:150] + REVIEW_SUFFIX
 
 
-def annotate_docx(original: bytes, findings: Sequence[Finding]) -> bytes:
+def annotate_docx(original: bytes, findings: Sequence[Finding],
+                  texts: Sequence[str] | None = None) -> bytes:
     """The worker's .docx with one Word comment per finding, every other part unchanged.
 
     ``original`` is never modified (it is bytes; the copy is built in memory). With no findings
-    the original bytes are returned as they are. Raises what python-docx raises for a file it
-    cannot open; call it only for a file the Word reader has read.
+    the original bytes are returned as they are. ``texts`` are the comments' texts when the
+    caller has built them already (``comment_text`` of each finding, by default): a sandboxed
+    child then needs no rule catalogue (which imports spaCy). Raises what python-docx raises
+    for a file it cannot open; call it only for a file the Word reader has read.
     """
     if not findings:
         return original
+    if texts is None:
+        texts = [comment_text(finding) for finding in findings]
+    if len(texts) != len(findings):
+        raise ValueError("one comment text per finding")
     document = docx.Document(io.BytesIO(original))
     places = _locate(document.element.body)
-    for finding in findings:
-        comment = document.comments.add_comment(
-            text=comment_text(finding), author=AUTHOR, initials=INITIALS
-        )
+    for finding, text in zip(findings, texts, strict=True):
+        comment = document.comments.add_comment(text=text, author=AUTHOR, initials=INITIALS)
         _anchor_finding(places, finding, comment.comment_id)
     return _repackage(original, document)
 
 
-def rebuild_docx(record: Assessment, findings: Sequence[Finding]) -> bytes:
+def rebuild_docx(record: Assessment, findings: Sequence[Finding],
+                 texts: Sequence[str] | None = None) -> bytes:
     """A Word copy of the form rebuilt from ``record``, with the findings as comments.
 
     For a PDF, which cannot hold Word comments. The copy is titled as rebuilt so nobody takes it
     for the worker's file; its labels are the form's own, so it reads back as the same record.
     """
-    return annotate_docx(_rebuilt_form(record), findings)
+    return annotate_docx(_rebuilt_form(record), findings, texts)
 
 
 def comment_text(finding: Finding) -> str:
     """A comment's paragraphs: severity and summary, what was found, the guide, how to fix it."""
+    # Imported here: the catalogue's checks load spaCy, which the builder itself never needs.
+    from mast_intake.validation.catalogue import RULES_BY_CODE
+
     heading = SEVERITY_HEADINGS.get(finding.severity, str(finding.severity))
     rule = RULES_BY_CODE.get(finding.code)
     if rule is None:
@@ -622,8 +630,10 @@ def _keep(run: etree._Element, start: int, stop: int) -> None:
 def _mark(start: etree._Element, end: etree._Element, comment_id: int) -> None:
     """commentRangeStart before ``start``, commentRangeEnd after ``end``, then the reference."""
     start.addprevious(_w("w:commentRangeStart", comment_id))
-    end.addnext(_w("w:commentRangeEnd", comment_id))
-    _paragraph_level_after(end).addnext(_reference_run(comment_id))
+    range_end = _w("w:commentRangeEnd", comment_id)
+    end.addnext(range_end)
+    # After the range end, as Word writes it: the mark shows where the commented words stop.
+    _paragraph_level_after(range_end).addnext(_reference_run(comment_id))
 
 
 def _paragraph_level_after(node: etree._Element) -> etree._Element:
@@ -778,9 +788,18 @@ def _rebuilt_form(record: Assessment) -> bytes:
     return out.getvalue()
 
 
+_WIDTHS = {1: (9026,), 2: (3800, 5226), 3: (3400, 900, 4726)}  # twips across an A4 page
+
+
 def _grid(document: docx.document.Document, rows: int, cols: int) -> DocxTable:
+    """A bordered table with the form's proportions: a wide label, a narrow Score column."""
     table = document.add_table(rows=rows, cols=cols)
     table.style = document.styles["Table Grid"]
+    table.autofit = False
+    for column, twips in zip(table.columns, _WIDTHS[cols], strict=True):
+        column.width = Twips(twips)
+        for cell in column.cells:
+            cell.width = Twips(twips)
     return table
 
 

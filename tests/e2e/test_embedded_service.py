@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import replace
 from datetime import date, timedelta
 
+import docx
 import pytest
 
 from tests.fixtures.factory import ItemAnswer, base_spec, build_form, with_answers, with_stated
@@ -38,8 +40,14 @@ def test_replies_agenda_and_case_note(service: Service) -> None:
     assert sum("CSE risk tool received" in s for s in subjects) == 2
     assert sum("could not read" in s for s in subjects) == 1
     assert all("Morwenna" not in s for s in subjects)  # no child name in a subject line
-    body = next(m for m in replies if "MAST-1" in str(m["Subject"])).get_body(("plain",)).get_content()
+    first = next(m for m in replies if "MAST-1" in str(m["Subject"]))
+    body = first.get_body(("plain",)).get_content()
     assert "Our count: 12 (Medium)" in body
+    # The worker's own tool comes back with each finding as a Word comment.
+    review = next(part for part in first.iter_attachments())
+    assert review.get_filename() == "tool - MAST review.docx"
+    document = docx.Document(io.BytesIO(review.get_content()))
+    assert {c.author for c in document.comments} == {"MAST Intake"}
     assert len(service.filed("Processed")) == 3 and not service.waiting()
 
     cases = [json.loads(line) for line in service.run("agenda", "--json").stdout.splitlines()]
