@@ -146,13 +146,19 @@ def _claim(ctx: PollContext, key: str, incoming: Incoming) -> str | None:
             and row.claimed_until < ctx.clock()
         )
     if abandoned and attempts >= ctx.settings.max_attempts:
-        with ctx.uow() as uow:
-            uow.mail.claim(key, incoming.message_id, incoming.sender, incoming.received_at,
-                           ctx.worker_id, LEASE_SECONDS)
-            uow.commit()
-        return _quarantine(ctx, key, incoming, "failed_repeatedly", "repeated_failures",
-                           error_kind, attempts)
+        return _give_up(ctx, key, incoming, error_kind, attempts)
     return "skipped"
+
+
+def _give_up(ctx: PollContext, key: str, incoming: Incoming, error_kind: str | None,
+             attempts: int) -> str:
+    """Quarantine a message that failed too often (claiming it first, as quarantine needs)."""
+    with ctx.uow() as uow:
+        uow.mail.claim(key, incoming.message_id, incoming.sender, incoming.received_at,
+                       ctx.worker_id, LEASE_SECONDS)
+        uow.commit()
+    return _quarantine(ctx, key, incoming, "failed_repeatedly", "repeated_failures",
+                       error_kind, attempts)
 
 
 def _store(ctx: PollContext, uow: AbstractUnitOfWork, incoming: Incoming,
@@ -253,12 +259,7 @@ def handle_message(ctx: PollContext, key: str) -> str:
             row = uow.mail.mark_failed(incoming.message_id, type(exc).__name__)
             uow.commit()
         if row.attempts >= settings.max_attempts:
-            with ctx.uow() as uow:
-                uow.mail.claim(key, incoming.message_id, incoming.sender, incoming.received_at,
-                               ctx.worker_id, LEASE_SECONDS)
-                uow.commit()
-            return _quarantine(ctx, key, incoming, "failed_repeatedly", "repeated_failures",
-                               type(exc).__name__, row.attempts)
+            return _give_up(ctx, key, incoming, type(exc).__name__, row.attempts)
         return "failed"
 
 
