@@ -55,7 +55,7 @@ from mast_intake.parsers import word
 from mast_intake.parsers.entries import score_marker, score_only
 from mast_intake.parsers.extract import _classify, _Found, _read_paragraph, _read_row
 from mast_intake.parsers.labels import Label
-from mast_intake.parsers.layout import Block, Cell, Para, Table
+from mast_intake.parsers.layout import Block, Cell, Para, Table, distinct_cells
 
 AUTHOR = "MAST Intake"
 INITIALS = "MAST"
@@ -269,14 +269,6 @@ class _Places:
         return self.boxes.get(key, [])
 
 
-def _unique(row: list[Cell]) -> list[Cell]:
-    unique: list[Cell] = []
-    for cell in row:
-        if not unique or cell is not unique[-1]:
-            unique.append(cell)
-    return unique
-
-
 def _locate(body: etree._Element) -> _Places:
     """Run the reader's label logic over the body, noting the cells behind every value it reads."""
     walk = _Walk()
@@ -305,7 +297,7 @@ def _locate(body: etree._Element) -> _Places:
             items_before = {key: len(groups) for key, groups in found.items.items()}
             values_before, summary_before = set(found.values), len(found.summary)
             above = _read_row(found, row, above)
-            _note_row(places, found, _unique(row), items_before, values_before, summary_before)
+            _note_row(places, found, distinct_cells(row), items_before, values_before, summary_before)
     return places
 
 

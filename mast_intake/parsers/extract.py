@@ -17,7 +17,7 @@ from mast_intake.models.assessment import Assessment, ChildDetails, ItemEntry
 from mast_intake.models.form import DETAILS, ITEMS, Category
 from mast_intake.parsers.entries import read_answer, score_marker
 from mast_intake.parsers.labels import Label, label_strength, match_label
-from mast_intake.parsers.layout import Block, Cell, Para
+from mast_intake.parsers.layout import Block, Cell, Para, distinct_cells
 from mast_intake.parsers.rejections import ParseRejected
 
 MIN_ITEMS_FOUND = 15
@@ -70,10 +70,7 @@ def _read_row(
     found: _Found, row: list[Cell], above: dict[int, Label | None]
 ) -> dict[int, Label | None]:
     """Read one table row; returns what each of its cells held, for cells merged downwards."""
-    unique: list[Cell] = []
-    for cell in row:
-        if not unique or cell is not unique[-1]:
-            unique.append(cell)
+    unique = distinct_cells(row)
     read = [(above[id(cell)], "") if id(cell) in above else _classify(cell) for cell in unique]
     # The cell right after a label is its answer, even when the answer looks like a label
     # ("Reported or not reported?" | "Not reported"), unless it is clearly the next label with

@@ -47,3 +47,12 @@ Block = Para | Table
 def plain_cell(text: str) -> Cell:
     """A cell of plain lines, as PDF text gives them."""
     return Cell([Para([Segment(line)]) for line in text.split("\n")])
+
+
+def distinct_cells(row: list[Cell]) -> list[Cell]:
+    """The row's cells once each: a cell spanning columns appears once, not per column."""
+    cells: list[Cell] = []
+    for cell in row:
+        if not cells or cell is not cells[-1]:
+            cells.append(cell)
+    return cells

@@ -18,7 +18,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from mast_intake.models.assessment import Assessment
 from mast_intake.parsers.extract import extract
 from mast_intake.parsers.labels import label_strength
-from mast_intake.parsers.layout import Block, Cell, Para, Segment, Table, plain_cell
+from mast_intake.parsers.layout import Block, Cell, Para, Segment, Table, distinct_cells, plain_cell
 from mast_intake.parsers.rejections import ParseRejected
 
 # Word's prompt in an empty form field is printed into the PDF; it is not an answer.
@@ -128,14 +128,6 @@ def _page_blocks(page) -> list[Block]:
     return [block for _, block in placed]
 
 
-def _unique(row: list[Cell]) -> list[Cell]:
-    cells: list[Cell] = []
-    for cell in row:
-        if not cells or cell is not cells[-1]:
-            cells.append(cell)
-    return cells
-
-
 def _continues(upper: list[Cell], lower: list[Cell]) -> bool:
     """True when the first row on a page is the rest of the last row on the page before."""
     above, below = upper[0].text, lower[0].text
@@ -150,7 +142,7 @@ def _continues(upper: list[Cell], lower: list[Cell]) -> bool:
 
 def _join_rows(table: Table, lower_table: Table) -> None:
     """Append ``lower_table`` to ``table``, joining its first row to the last when it continues."""
-    upper, lower = _unique(table.rows[-1]), _unique(lower_table.rows[0])
+    upper, lower = distinct_cells(table.rows[-1]), distinct_cells(lower_table.rows[0])
     if len(upper) != len(lower) or not _continues(upper, lower):
         table.rows.extend(lower_table.rows)
         return
