@@ -10,6 +10,7 @@ from functools import partial
 from mast_intake.config.settings import Settings
 from mast_intake.intake.mailbox import Mailbox
 from mast_intake.intake.poll import PollContext
+from mast_intake.intake.sender_verification import SenderVerifier, build_sender_verifier
 from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.finding import Finding
@@ -76,6 +77,7 @@ class App:
     uow: Callable[[], SqlUnitOfWork]
     parse: Callable[[bytes, str], Assessment | Rejection]
     check: Callable[[Assessment], list[Finding]]
+    sender_verifier: SenderVerifier
     clock: Callable[[], datetime] = utc_now
     sealer: Sealer = field(default_factory=PlainText, repr=False)
     attachments: AttachmentStore | None = None
@@ -96,7 +98,7 @@ class App:
 
     def poll_context(self) -> PollContext:
         return PollContext(self.settings, self.mailbox, self.uow, self.parse, self.check, self.clock,
-                           attachments=self.attachments)
+                           self.sender_verifier, attachments=self.attachments)
 
     def load_attachment(self, submission_id: int, actor: str) -> StoredAttachment:
         """The original attachment of a submission, unsealed; audited as viewed by ``actor``.
@@ -121,7 +123,9 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] = utc_now,
     ``check_keys`` is False (only ``rotate-key`` needs that), the keys are checked against the
     stored data first: EncryptionKeyError (a ConfigError) when they do not fit, nothing written.
     """
-    # Keys first: a bad key file must stop us before anything is created or migrated.
+    # Settings first (a mailbox without sender verification is refused), then keys: a bad key
+    # file must stop us before anything is created or migrated.
+    sender_verifier = build_sender_verifier(settings)
     sealer = sealer_from_settings(settings.encryption, settings.data_dir) or PlainText()
     make_private_dir(settings.data_dir)
     upgrade(settings.db_url)
@@ -136,6 +140,7 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] = utc_now,
         uow=uow,
         parse=partial(_parse, settings=settings),
         check=partial(run_checks, options=options),
+        sender_verifier=sender_verifier,
         clock=clock,
         sealer=sealer,
         attachments=attachments,

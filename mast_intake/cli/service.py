@@ -108,6 +108,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
             } if latest else None,
             "messages": uow.mail.counts(),
             "replies": uow.outbox.counts(),
+            "sender_verification": app.sender_verifier.mode,
         }
     try:
         report["messages"]["waiting_in_inbox"] = len(list(app.mailbox.pending()))
@@ -117,6 +118,9 @@ def status(ctx: click.Context, as_json: bool) -> None:
         click.echo(json.dumps(report))
         return
     last = report["last_poll"]
+    click.echo(f"Sender verification: {report['sender_verification']}"
+               + (" (accepting unverified senders)" if app.settings.accept_unverified_senders
+                  and report["sender_verification"] == "none" else ""))
     click.echo(f"Last poll: {last['started_at'] if last else 'never'}"
                + (f" (error: {last['error']})" if last and last["error"] else ""))
     click.echo("Messages: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in report["messages"].items()))

@@ -43,7 +43,7 @@ SEVERITY_INTROS: dict[Severity, str] = {
 NO_ATTACHMENT = "no_attachment"
 """Reason code for an email that carried no Word or PDF attachment at all."""
 
-NOT_REPLIED = frozenset({"sender_not_allowed"})
+NOT_REPLIED = frozenset({"sender_not_allowed", "sender_not_verified"})
 """Reasons that never get a reply to the sender; they go to the admin alert instead."""
 
 REJECTION_TITLES: dict[str, str] = {
@@ -641,11 +641,14 @@ class ReminderView:
         return band_label(self.band)
 
 
-AlertKind = Literal["quarantined", "sender_not_allowed", "repeated_failures"]
+AlertKind = Literal["quarantined", "sender_not_allowed", "sender_not_verified", "repeated_failures",
+                    "database_damaged"]
 
 ALERT_TITLES: dict[str, str] = {
     "quarantined": "A message was moved to quarantine",
     "sender_not_allowed": "A message came from a sender who is not allowed",
+    "sender_not_verified": "Our mail servers do not vouch for a message's sender",
+    "database_damaged": "The nightly database check failed",
     "repeated_failures": "Processing keeps failing",
 }
 
@@ -660,7 +663,8 @@ class AlertView:
     single token (no spaces), so free text from a message or a file cannot slip in.
 
     Attributes:
-        kind: What happened: quarantined, sender_not_allowed or repeated_failures.
+        kind: What happened: quarantined, sender_not_allowed, sender_not_verified,
+            repeated_failures or database_damaged.
         occurred_at: When it happened.
         ids: Opaque ids involved (mailbox keys, Message-IDs, submission ids).
         reasons: Reason codes with how many times each occurred, e.g. (("corrupt", 2),).
