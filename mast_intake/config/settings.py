@@ -334,6 +334,9 @@ def resolve_sender_verification(settings: Settings) -> str:
     if mode == "authentication-results" and not settings.trusted_authserv_ids:
         raise ConfigError("sender_verification authentication-results needs trusted_authserv_ids: "
                           "set MAST_INTAKE_TRUSTED_AUTHSERV_IDS to your own mail servers' ids")
+    if mode == "exchange-internal" and settings.mailbox not in ("ews", "graph"):
+        # Only Exchange's header firewall keeps a sender from writing these headers themselves.
+        raise ConfigError("sender_verification exchange-internal needs the ews or graph mailbox")
     if mode == "exchange-internal" and not (settings.exchange.auth_sources or settings.exchange.tenant_id):
         raise ConfigError("sender_verification exchange-internal needs MAST_INTAKE_EXCHANGE_AUTH_SOURCES "
                           "(your Exchange servers) or MAST_INTAKE_EXCHANGE_TENANT_ID (Exchange Online)")
