@@ -20,7 +20,8 @@ from mast_intake.protection.attachments import AttachmentStore, StoredAttachment
 from mast_intake.protection.crypto import sealer_from_settings
 from mast_intake.protection.keys import verify_keys
 from mast_intake.protection.subject_access import load_attachment
-from mast_intake.storage import make_engine, make_session_factory, upgrade
+from mast_intake.storage import make_engine, make_session_factory
+from mast_intake.storage.integrity import prepare_database
 from mast_intake.storage.sealing import PlainText, Sealer
 from mast_intake.validation import CheckOptions, run_checks
 
@@ -119,6 +120,9 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] = utc_now,
               check_keys: bool = True) -> App:
     """Create the data folder and database schema, and wire the service from ``settings``.
 
+    An existing database is checked first (``storage.integrity.prepare_database``); a new one
+    is created only where no file exists.
+
     With an encryption key configured, free text and attachments are sealed with it. Unless
     ``check_keys`` is False (only ``rotate-key`` needs that), the keys are checked against the
     stored data first: EncryptionKeyError (a ConfigError) when they do not fit, nothing written.
@@ -128,7 +132,8 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] = utc_now,
     sender_verifier = build_sender_verifier(settings)
     sealer = sealer_from_settings(settings.encryption, settings.data_dir) or PlainText()
     make_private_dir(settings.data_dir)
-    upgrade(settings.db_url)
+    # DatabaseUnusable, before anything is written, for an empty, damaged or foreign database.
+    prepare_database(settings.db_url)
     factory = make_session_factory(make_engine(settings.db_url))
     options = CheckOptions.from_settings(settings)
     uow = partial(SqlUnitOfWork, factory, sealer=sealer, clock=clock)

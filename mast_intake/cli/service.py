@@ -7,9 +7,9 @@ import json
 import click
 
 from mast_intake import logs
-from mast_intake.bootstrap import App, bootstrap
+from mast_intake.bootstrap import App
 from mast_intake.cli import main, settings_of
-from mast_intake.config import ConfigError
+from mast_intake.cli.startup import start
 from mast_intake.intake.mailbox import MailboxError
 from mast_intake.intake.poll import poll_once
 from mast_intake.scheduler import build_scheduler, send_outbox
@@ -19,10 +19,7 @@ def app_of(ctx: click.Context) -> App:
     """The wired service, built once per invocation."""
     settings = settings_of(ctx)
     logs.configure(settings.log_level)
-    try:
-        app = bootstrap(settings)
-    except ConfigError as exc:  # e.g. a missing or wrong encryption key: say so, no traceback
-        raise click.ClickException(str(exc)) from exc
+    app = start(settings)
     ctx.call_on_close(app.close)
     return app
 
