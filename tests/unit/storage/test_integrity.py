@@ -113,7 +113,8 @@ def test_nightly_check_passes_on_a_sound_database(database: Path) -> None:
 
 def test_backup_is_a_checked_private_copy_never_over_a_file(database: Path, tmp_path: Path) -> None:
     with sqlite3.connect(database) as connection:
-        connection.execute("INSERT INTO poll_run (worker_id, started_at, counts) VALUES ('w', '2026-11-02 08:00:00', '{}')")
+        connection.execute("INSERT INTO poll_run (worker_id, started_at, counts)"
+                           " VALUES ('w', '2026-11-02 08:00:00', '{}')")
     target = tmp_path / "backup.db"
     report = backup_sqlite(url(database), target)
     assert report.revision == head_revision() and report.size == target.stat().st_size
