@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 
 from mast_intake.storage.engine import make_engine
 from mast_intake.storage.errors import StorageError
-from mast_intake.storage.schema import alembic_config, current_revision, head_revision, migrate
+from mast_intake.storage.schema import alembic_config, head_revision, migrate
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 RESTORE_HINT = "restore it from a backup (README: Backup and restore)"
@@ -96,8 +96,16 @@ def _known_revisions() -> set[str]:
 def check_revision(engine: sa.Engine) -> str | None:
     """The database's revision, known to this version; raises DatabaseUnusable otherwise."""
     try:
-        revision = current_revision(engine)
         tables = set(sa.inspect(engine).get_table_names())
+        revision = None
+        if "alembic_version" in tables:
+            # Read directly: Alembic's own reader logs at INFO on every call.
+            with engine.connect() as connection:
+                revisions = connection.execute(sa.text("SELECT version_num FROM alembic_version")).all()
+            if len(revisions) > 1:
+                raise DatabaseUnusable("the database has several schema revisions at once: "
+                                       + RESTORE_HINT)
+            revision = revisions[0][0] if revisions else None
     except sa.exc.DatabaseError as exc:
         raise DatabaseUnusable(f"the database cannot be read ({_first_line(exc.orig or exc)}): "
                                f"{RESTORE_HINT}") from exc
@@ -149,9 +157,9 @@ def prepare_database(url: str) -> None:
             check_sqlite_file(path)
     engine = make_engine(url)
     try:
-        check_revision(engine)
-        migrate(engine)
-        revision = current_revision(engine)
+        if check_revision(engine) != head_revision():
+            migrate(engine)
+        revision = check_revision(engine)
     except sa.exc.OperationalError as exc:
         raise DatabaseUnusable(f"the database cannot be reached ({_first_line(exc.orig or exc)}): "
                                "check MAST_INTAKE_DATABASE_URL and that the server is running") from exc
