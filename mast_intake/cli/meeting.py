@@ -58,7 +58,8 @@ def agenda(ctx: click.Context, day, as_json: bool, docx_path: Path | None, send_
         click.echo(
             f"{number:>2}. [{facts['consider_category'].upper()}] {facts['kind']} "
             f"#{facts['submission_id']} {facts['child_name']} (age {facts['child_age']}), "
-            f"{facts['worker']}; stated {facts['stated_total']} ({facts['stated_category']}), "
+            f"{facts['worker']}{'' if facts['sender_verified'] else ' (sender not verified)'}; "
+            f"stated {facts['stated_total']} ({facts['stated_category']}), "
             f"recomputed {facts['computed_total']} ({facts['computed_category']})"
         )
         if facts["findings"]:

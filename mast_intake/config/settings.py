@@ -209,6 +209,12 @@ class Settings:
     exchange: ExchangeOrganisationSettings = field(default_factory=ExchangeOrganisationSettings)
 
     @property
+    def senders_unverified(self) -> bool:
+        """True when mail is taken from anyone who writes an allowed From address (explicit opt-in):
+        every reply and agenda entry then says "sender not verified"."""
+        return self.accept_unverified_senders and resolve_sender_verification(self) == "none"
+
+    @property
     def maildir_path(self) -> Path:
         return self.data_dir / "mailbox"
 

@@ -80,6 +80,7 @@ class AgendaCase:
             "child_name": view.child_name,
             "child_age": view.child_age,
             "worker": view.worker_address,
+            "sender_verified": not view.sender_unverified,
             "team": view.team,
             "stated_total": view.score.stated_total,
             "stated_category": view.score.stated_band,
@@ -141,6 +142,7 @@ def _case(uow: AbstractUnitOfWork, entry: AgendaEntry, settings: Settings) -> Ag
         leaving_care=flags["leaving_care"],
         closure_requested=closure_requested(record.summary),
         awaiting_correction=entry.needs_correction or flags["awaiting_correction"],
+        sender_unverified=settings.senders_unverified,
         deferred_from=(
             previous_meeting_day(entry.meeting_date, settings.meeting)
             if entry.deferrals and entry.meeting_date else None

@@ -117,6 +117,7 @@ def compose_replies(
             meeting_at=meeting_at,
             mast_address=settings.mast_address,
             rejected_files=not_read if index == 0 else (),
+            sender_unverified=settings.senders_unverified,
         )
         envelope = _envelope(settings, sender, message_id, reply_id(message_id, tool.reference, settings))
         attachments = review_copy(tool) if settings.review_comments_attachment else []
@@ -129,6 +130,7 @@ def compose_replies(
             files=not_read,
             no_attachment=not not_read,
             mast_address=settings.mast_address,
+            sender_unverified=settings.senders_unverified,
         )
         envelope = _envelope(settings, sender, message_id, reply_id(message_id, "rejection", settings))
         messages.append(compose_rejection(view, envelope))

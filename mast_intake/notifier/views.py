@@ -40,6 +40,9 @@ SEVERITY_INTROS: dict[Severity, str] = {
     Severity.ADVICE: "Suggestions from the good practice guide.",
 }
 
+SENDER_NOT_VERIFIED = "sender not verified"
+"""Said beside the sender wherever mail is taken without sender verification (an explicit setting)."""
+
 NO_ATTACHMENT = "no_attachment"
 """Reason code for an email that carried no Word or PDF attachment at all."""
 
@@ -259,6 +262,7 @@ class RejectionView:
         files: Each file that could not be read (empty when there was no attachment).
         no_attachment: True when the email had no Word or PDF attachment at all.
         mast_address: The mailbox to send the corrected tool to.
+        sender_unverified: Sender verification is off (an explicit setting): the reply says so.
     """
 
     reference: str
@@ -267,6 +271,7 @@ class RejectionView:
     files: tuple[RejectedFileView, ...] = ()
     no_attachment: bool = False
     mast_address: str = "nymast@northyorks.gov.uk"
+    sender_unverified: bool = False
 
     def __post_init__(self) -> None:
         if not self.files and not self.no_attachment:
@@ -293,6 +298,7 @@ class PrecheckView:
         meeting_at: The MAST CSE meeting the tool is expected to go to.
         mast_address: The mailbox to send a corrected tool to.
         rejected_files: Other attachments in the same email that could not be read.
+        sender_unverified: Sender verification is off (an explicit setting): the reply says so.
     """
 
     reference: str
@@ -305,6 +311,7 @@ class PrecheckView:
     meeting_at: datetime
     mast_address: str = "nymast@northyorks.gov.uk"
     rejected_files: tuple[RejectedFileView, ...] = ()
+    sender_unverified: bool = False
 
     @property
     def groups(self) -> tuple[FindingGroup, ...]:
@@ -378,6 +385,8 @@ class AgendaCaseView:
         closure_requested: The worker's summary asks to close the CSE case.
         awaiting_correction: Must-fix findings are open and a corrected tool is awaited.
         deferred_from: The earlier meeting's date when the case was carried over, else None.
+        sender_unverified: Sender verification is off (an explicit setting): the worker line
+            says "sender not verified".
     """
 
     reference: str
@@ -399,6 +408,7 @@ class AgendaCaseView:
     closure_requested: bool = False
     awaiting_correction: bool = False
     deferred_from: date | None = None
+    sender_unverified: bool = False
 
     @property
     def kind(self) -> str:
@@ -421,7 +431,8 @@ class AgendaCaseView:
         who = self.worker_name or self.worker_address
         if self.worker_name and self.worker_address:
             who = f"{self.worker_name} <{self.worker_address}>"
-        return f"{who} ({self.team})" if self.team else who
+        who = f"{who} ({self.team})" if self.team else who
+        return f"{who} - {SENDER_NOT_VERIFIED}" if self.sender_unverified else who
 
     @property
     def groups(self) -> tuple[FindingGroup, ...]:

@@ -80,3 +80,30 @@ def test_a_real_mailbox_without_sender_verification_does_not_start(tmp_path, mai
     refused = service.run("status", check=False, MAST_INTAKE_SENDER_VERIFICATION="exchange-internal",
                           MAST_INTAKE_EXCHANGE_AUTH_SOURCES=".northyorks.gov.uk")
     assert refused.returncode != 0 and "needs the ews or graph mailbox" in refused.stderr
+
+
+def test_accepting_unverified_senders_marks_every_reply_and_agenda_entry(tmp_path) -> None:
+    service = Service(tmp_path, extra_env={"MAST_INTAKE_SENDER_VERIFICATION": "none",
+                                           "MAST_INTAKE_ACCEPT_UNVERIFIED_SENDERS": "true"})
+    service.send_tool()
+    service.send_tool(b"%PDF-1.4 not really", name="broken.pdf")
+    assert json.loads(service.run("poll", "--once").stdout)["parsed"] == 1
+    replies = service.outbox()
+    assert len(replies) == 2
+    for reply in replies:
+        assert "SENDER NOT VERIFIED" in reply.get_body(("plain",)).get_content()
+        assert "Sender not verified" in reply.get_body(("html",)).get_content()
+    (case,) = [json.loads(line) for line in service.run("agenda", "--json").stdout.splitlines()]
+    assert case["sender_verified"] is False
+    assert "(sender not verified)" in service.run("agenda").stdout
+    assert "none (accepting unverified senders)" in service.run("status").stdout
+
+
+def test_without_the_opt_in_replies_carry_no_such_mark(tmp_path) -> None:
+    service = Service(tmp_path)
+    service.send_tool()
+    service.run("poll", "--once")
+    (reply,) = service.outbox()
+    assert "NOT VERIFIED" not in reply.get_body(("plain",)).get_content()
+    (case,) = [json.loads(line) for line in service.run("agenda", "--json").stdout.splitlines()]
+    assert case["sender_verified"] is True
