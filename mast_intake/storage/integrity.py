@@ -106,6 +106,10 @@ def check_revision(engine: sa.Engine) -> str | None:
                 raise DatabaseUnusable("the database has several schema revisions at once: "
                                        + RESTORE_HINT)
             revision = revisions[0][0] if revisions else None
+    except sa.exc.OperationalError as exc:
+        raise DatabaseUnusable(f"the database cannot be reached ({_first_line(exc.orig or exc)}): "
+                               "check MAST_INTAKE_DATABASE_URL, that the server is running, and "
+                               "the service's access rights") from exc
     except sa.exc.DatabaseError as exc:
         raise DatabaseUnusable(f"the database cannot be read ({_first_line(exc.orig or exc)}): "
                                f"{RESTORE_HINT}") from exc
@@ -160,9 +164,6 @@ def prepare_database(url: str) -> None:
         if check_revision(engine) != head_revision():
             migrate(engine)
         revision = check_revision(engine)
-    except sa.exc.OperationalError as exc:
-        raise DatabaseUnusable(f"the database cannot be reached ({_first_line(exc.orig or exc)}): "
-                               "check MAST_INTAKE_DATABASE_URL and that the server is running") from exc
     finally:
         engine.dispose()
     if revision != head_revision():
