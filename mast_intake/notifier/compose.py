@@ -30,11 +30,11 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from mast_intake.notifier.agenda_docx import DOCX_MIME, agenda_filename, build_agenda_docx
+from mast_intake.notifier.precheck_view import PrecheckView
 from mast_intake.notifier.views import (
     AgendaView,
     AlertView,
     CaseNoteView,
-    PrecheckView,
     RejectionView,
     ReminderView,
     greeting_name,
@@ -173,13 +173,13 @@ def build_message(
 
 def precheck_subject(view: PrecheckView) -> str:
     """Subject of the pre-check reply: the reference, and whether a correction is needed."""
-    subject = f"{MARKING}: CSE risk tool received, ref {view.reference}"
+    subject = f"{MARKING}: CSE risk tool received, {view.reference}"
     return subject + (" - please send a corrected tool" if view.needs_correction else "")
 
 
 def rejection_subject(view: RejectionView) -> str:
-    """Subject of the rejection reply."""
-    return f"{MARKING}: We could not read your CSE risk tool, ref {view.reference}"
+    """Subject of the rejection reply (no reference: no case was opened)."""
+    return f"{MARKING}: We could not read your CSE risk tool"
 
 
 def agenda_subject(view: AgendaView) -> str:
@@ -194,14 +194,14 @@ def agenda_subject(view: AgendaView) -> str:
 def case_note_subject(view: CaseNoteView) -> str:
     """Subject of the decision case note; a correction says so first."""
     prefix = "CORRECTION - " if view.is_correction else ""
-    return f"{MARKING}: {prefix}MAST CSE decision, ref {view.reference}"
+    return f"{MARKING}: {prefix}MAST CSE decision, {view.reference}"
 
 
 def reminder_subject(view: ReminderView) -> str:
     """Subject of the review reminder, or of its escalation to MAST."""
     if view.escalation:
-        return f"{MARKING}: CSE risk tool review overdue, ref {view.reference}"
-    return f"{MARKING}: CSE risk tool review due, ref {view.reference}"
+        return f"{MARKING}: CSE risk tool review overdue, {view.reference}"
+    return f"{MARKING}: CSE risk tool review due, {view.reference}"
 
 
 def alert_subject(view: AlertView) -> str:
