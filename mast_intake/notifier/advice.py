@@ -29,6 +29,26 @@ SHORT_FIXES: dict[str, str] = {
 }
 
 
+WHOLE_TOOL_PLACES: dict[str, str] = {
+    "SCORE_MISMATCH": "Risk assessment score",
+    "CATEGORY_MISMATCH": "Risk category",
+    "MISSING_CHILD_DETAILS": "Child's details",
+    "MISSING_ASSESSMENT_DATE": "Date of the tool",
+    "MISSING_SUMMARY": "Summary",
+    "MISSING_PROTECTIVE_FACTORS": "Protective factors",
+    "OVER_18": "Age",
+    "LEAVING_CARE": "Age",
+    "NRM_CONSIDER": "Moved or trafficked",
+    "REVIEW_DUE": "Review date",
+}
+"""Where on the form a finding about the whole tool is, named as the worker would look for it."""
+
+
+def place_label(code: str) -> str | None:
+    """The part of the form a whole-tool finding of this code is about, or None when there is none."""
+    return WHOLE_TOOL_PLACES.get(code)
+
+
 def short_fix(code: str) -> str:
     """One plain sentence saying what to do about a finding of this code ("" when unknown)."""
     if code in SHORT_FIXES:

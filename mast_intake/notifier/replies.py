@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import EmailMessage
 
@@ -13,7 +13,7 @@ from mast_intake.config.settings import Settings
 from mast_intake.models.assessment import Assessment, ItemEntry, Rejection
 from mast_intake.models.finding import Finding
 from mast_intake.models.form import ITEMS
-from mast_intake.notifier.advice import full_fix, guide_words, rule_summary, short_fix
+from mast_intake.notifier.advice import full_fix, guide_words, place_label, rule_summary, short_fix
 from mast_intake.notifier.agenda import meeting_for
 from mast_intake.notifier.agenda_docx import DOCX_MIME
 from mast_intake.notifier.compose import Attachment, Envelope, compose_precheck, compose_rejection
@@ -45,16 +45,30 @@ class ReadTool:
     original: bytes = b""
 
 
-def finding_view(finding: Finding, review: ReviewDateView | None = None) -> FindingView:
+def finding_view(finding: Finding, specific: Mapping[str, str] | None = None) -> FindingView:
     """A finding with its rule's summary, the guide's sentence and how to put it right.
 
-    With ``review``, a review-date finding's short form is the reply's own review sentence.
+    ``specific`` maps a code to a short form written for this tool (the review date, the totals),
+    used instead of the rule's general one.
     """
-    short = review.sentence if review and finding.code == "REVIEW_DUE" else short_fix(finding.code)
-    return FindingView.from_finding(
+    short = (specific or {}).get(finding.code) or short_fix(finding.code)
+    view = FindingView.from_finding(
         finding, summary=rule_summary(finding.code), guide=guide_words(finding.code),
         how_to_fix=full_fix(finding.code), short_fix=short,
     )
+    place = place_label(finding.code) if finding.item is None else None
+    return replace(view, item_label=place) if place else view
+
+
+def specific_fixes(record: Assessment, review: ReviewDateView | None) -> dict[str, str]:
+    """Short forms written for this tool: the review date, and the two totals when they differ."""
+    specific = {"SCORE_MISMATCH": (
+        f"You gave a total of {record.stated_total}. We counted {record.computed_total}. "
+        "Please correct the total: the items we counted are under Score."
+    )}
+    if review is not None:
+        specific["REVIEW_DUE"] = review.sentence
+    return specific
 
 
 def score_view(record: Assessment) -> ScoreView:
@@ -145,6 +159,7 @@ def compose_replies(
     for index, tool in enumerate(read):
         attachments = review_copy(tool) if settings.review_comments_attachment else []
         review = review_date(tool.record, settings, received_at)
+        specific = specific_fixes(tool.record, review)
         view = PrecheckView(
             reference=tool.reference,
             file_name=tool.record.file_name,
@@ -152,7 +167,7 @@ def compose_replies(
             child_name=tool.record.child.name or "",
             received_at=received_at,
             score=score_view(tool.record),
-            findings=tuple(finding_view(f, review) for f in tool.findings),
+            findings=tuple(finding_view(f, specific) for f in tool.findings),
             meeting_at=meeting_at,
             mast_address=settings.mast_address,
             rejected_files=not_read if index == 0 else (),

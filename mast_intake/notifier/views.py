@@ -65,7 +65,7 @@ NO_ATTACHMENT_MESSAGE = (
 )
 
 
-QUOTE_CHARS = 70
+QUOTE_CHARS = 50
 """How much of the worker's words a one-line list quotes."""
 
 
@@ -132,6 +132,12 @@ class FindingView:
     guide: str = ""
     how_to_fix: str = ""
     short_fix: str = ""
+
+    @property
+    def short_label(self) -> str:
+        """The item's label for a one-line list: without its "– Rationale ..." tail, at most 60 characters."""
+        label = self.item_label.split(" \u2013 ", 1)[0]
+        return shorten(label, 60)
 
     @property
     def quote(self) -> str:
