@@ -98,7 +98,8 @@ def seven_must_fix() -> EmailMessage:
             ("CATEGORY_MISMATCH", None, "Change the risk level to match the score, or say in the summary "
              "why not."),
         )
-    ) + (f.finding("UNNAMED_PERSON", Severity.ADVICE, short_fix="Give this person's name."),)
+    ) + (f.finding("UNNAMED_PERSON", Severity.ADVICE, short_fix="Give this person's name.",
+                 excerpt="her new boyfriend"),)
     view = f.precheck(findings=findings, review_copy_name="risk tool v2 - MAST review.docx")
     return compose.compose_precheck(view, Envelope(sender=MAST, to=(WORKER,), date=WHEN))
 

@@ -24,7 +24,7 @@ SHORT_FIXES: dict[str, str] = {
     "MISSING_ASSESSMENT_DATE": "Add the date you completed the tool.",
     "UNNAMED_PERSON": "Give this person's name and what you know about them.",
     "LEAVING_CARE": "Ask for a leaving care worker now, not at 17 and a half.",
-    "NRM_CONSIDER": "Think about a National Referral Mechanism (NRM) referral.",
+    "NRM_CONSIDER": "Think about a referral to the NRM, as the child may have been moved to be abused.",
     "REVIEW_DUE": "Send an updated tool by the review date.",
 }
 
