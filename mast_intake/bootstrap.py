@@ -13,6 +13,7 @@ from mast_intake.intake.poll import PollContext
 from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.finding import Finding
+from mast_intake.notifier.case_record import case_record_template
 from mast_intake.notifier.mailer import Mailer
 from mast_intake.parsers import parse_bytes
 from mast_intake.protection.attachments import AttachmentStore, StoredAttachment, make_private_dir
@@ -123,6 +124,7 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] = utc_now,
     """
     # Keys first: a bad key file must stop us before anything is created or migrated.
     sealer = sealer_from_settings(settings.encryption, settings.data_dir) or PlainText()
+    case_record_template(settings.case_record_template)  # a bad template stops the start
     make_private_dir(settings.data_dir)
     upgrade(settings.db_url)
     factory = make_session_factory(make_engine(settings.db_url))

@@ -27,7 +27,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from functools import cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
 from mast_intake.notifier.agenda_docx import DOCX_MIME, agenda_filename, build_agenda_docx
 from mast_intake.notifier.precheck_view import PrecheckView
@@ -37,6 +37,7 @@ from mast_intake.notifier.views import (
     CaseNoteView,
     RejectionView,
     ReminderView,
+    dmy_date,
     greeting_name,
     uk_date,
     uk_datetime,
@@ -90,16 +91,19 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["uk_date"] = uk_date
+    env.filters["dmy"] = dmy_date
     env.filters["uk_datetime"] = uk_datetime
     env.filters["greeting"] = greeting_name
+    # The case note's case-record block; compose_case_note passes a configured one instead.
+    env.globals["case_record"] = "case_record.txt.j2"
     return env
 
 
-def render(name: str, view: object) -> tuple[str, str]:
-    """Render ``name``.txt.j2 and ``name``.html.j2 with ``view``; returns (text, html)."""
+def render(name: str, view: object, **context: object) -> tuple[str, str]:
+    """Render ``name``.txt.j2 and ``name``.html.j2 with ``view`` (and ``context``); returns (text, html)."""
     env = environment()
-    text = env.get_template(f"{name}.txt.j2").render(view=view)
-    html = env.get_template(f"{name}.html.j2").render(view=view)
+    text = env.get_template(f"{name}.txt.j2").render(view=view, **context)
+    html = env.get_template(f"{name}.html.j2").render(view=view, **context)
     return _tidy(text), html
 
 
@@ -235,10 +239,14 @@ def compose_agenda(
 
 
 def compose_case_note(
-    view: CaseNoteView, envelope: Envelope, attachments: Sequence[Attachment] = ()
+    view: CaseNoteView, envelope: Envelope, attachments: Sequence[Attachment] = (),
+    case_record: Template | None = None,
 ) -> EmailMessage:
-    """The MAST decision case note to the worker."""
-    text, html = render("case_note", view)
+    """The MAST decision case note to the worker, with the block for the case record.
+
+    ``case_record`` is the block's template (see ``case_record.case_record_template``).
+    """
+    text, html = render("case_note", view, **({"case_record": case_record} if case_record else {}))
     return build_message(envelope, case_note_subject(view), text, html, attachments)
 
 

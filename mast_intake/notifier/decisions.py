@@ -14,6 +14,7 @@ from mast_intake.config.settings import Settings
 from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.models.codec import record_from_storage
 from mast_intake.models.reference import case_reference
+from mast_intake.notifier.case_record import case_record_template
 from mast_intake.notifier.compose import Envelope, compose_case_note
 from mast_intake.notifier.replies import reply_id, score_view
 from mast_intake.notifier.views import ActionView, CaseNoteView, uk_datetime
@@ -94,7 +95,7 @@ def record_decision(uow: AbstractUnitOfWork, decision: DecisionInput, settings: 
         to=(submission.sender,),
         in_reply_to=submission.message_id,
         message_id=reply_id(submission.message_id, f"decision-{row.id}", settings),
-    ))
+    ), case_record=case_record_template(settings.case_record_template))
     uow.outbox.add(str(message["Message-ID"]), "case_note", [submission.sender],
                    str(message["Subject"]), bytes(message))
     uow.audit.append(decision.decided_by, "decided", "submission", str(submission.id),

@@ -682,6 +682,13 @@ def uk_date(value: date) -> str:
     return f"{value:%A} {value.day} {value:%B %Y}"
 
 
+def dmy_date(value: date) -> str:
+    """A date as case management systems take it: "05/05/2026"."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(DISPLAY_TZ)
+    return f"{value:%d/%m/%Y}"
+
+
 def uk_datetime(value: datetime) -> str:
     """A moment in UK local time: "Tuesday 5 May 2026 at 09:30" (naive taken as local)."""
     if value.tzinfo is not None:
