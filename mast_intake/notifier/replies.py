@@ -123,15 +123,20 @@ def reply_id(message_id: str, part: str, settings: Settings) -> str:
     return f"<{digest}.{part}@{settings.mast_address.rpartition('@')[2]}>"
 
 
-def review_copy(tool: ReadTool) -> list[Attachment]:
-    """The worker's tool with each finding as a Word comment (a rebuilt copy for a PDF)."""
+def review_copy(tool: ReadTool, specific: Mapping[str, str] | None = None) -> list[Attachment]:
+    """The worker's tool with each finding as a Word comment (a rebuilt copy for a PDF).
+
+    ``specific`` replaces the rule's message in the comment of a code with the reply's own
+    words (the review date), so the copy and the email say the same.
+    """
     if not tool.findings:
         return []
+    findings = [replace(f, message=(specific or {}).get(f.code) or f.message) for f in tool.findings]
     try:
         if tool.record.kind == "docx" and tool.original:
-            data = annotate_docx(tool.original, tool.findings)
+            data = annotate_docx(tool.original, findings)
         else:
-            data = rebuild_docx(tool.record, tool.findings)
+            data = rebuild_docx(tool.record, findings)
     except Exception as exc:  # the reply matters more than its attachment: send it without
         log.warning("review copy not made", extra={"error": type(exc).__name__})
         return []
@@ -157,9 +162,10 @@ def compose_replies(
     meeting_at = meeting_for(received_at, settings.meeting)
     messages = []
     for index, tool in enumerate(read):
-        attachments = review_copy(tool) if settings.review_comments_attachment else []
         review = review_date(tool.record, settings, received_at)
         specific = specific_fixes(tool.record, review)
+        comment_words = {"REVIEW_DUE": review.sentence} if review else {}
+        attachments = review_copy(tool, comment_words) if settings.review_comments_attachment else []
         view = PrecheckView(
             reference=tool.reference,
             file_name=tool.record.file_name,
