@@ -57,10 +57,14 @@ def short_fix(code: str) -> str:
     return rule.summary() if rule else ""
 
 
+NOTHING_TO_FIX = frozenset({"REVIEW_DUE"})
+"""Codes that only inform (a date): they get no "how to put it right"."""
+
+
 def full_fix(code: str) -> str:
-    """The rule's explanation and its good practice example, as one paragraph ("" when unknown)."""
+    """The rule's explanation and its good practice example, as one paragraph ("" when none)."""
     rule = RULES_BY_CODE.get(code)
-    if rule is None:
+    if rule is None or code in NOTHING_TO_FIX:
         return ""
     how = rule.how_to_fix()
     example = rule.good_example()

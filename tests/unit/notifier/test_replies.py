@@ -13,7 +13,9 @@ from mast_intake.models.assessment import Assessment, Entry, ItemEntry, Rejectio
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.models.form import ITEMS
 from mast_intake.models.reference import case_reference, submission_id_of
+from mast_intake.notifier.advice import full_fix
 from mast_intake.notifier.replies import ReadTool, compose_replies, counted_items
+from mast_intake.notifier.review_copy import comment_text
 from mast_intake.parsers.rejections import REASONS
 from mast_intake.validation.run import run_checks
 from tests.message_kinds import SAMPLES, checked_samples, html_of, reply_for, text_of
@@ -99,6 +101,13 @@ def test_the_review_copy_is_attached_named_and_carries_the_reply_words():
         comments = package.read("word/comments.xml").decode()
     assert "overdue since" in comments and "How to put it right" in comments
     assert "The good practice guide says" in comments
+
+
+def test_a_review_date_has_nothing_to_put_right_in_its_comment():
+    finding = Finding("REVIEW_DUE", None, Severity.ADVICE, "Review by 30/03/2026.", "")
+    text = comment_text(finding)
+    assert "How to put it right" not in text and "The good practice guide says" in text
+    assert full_fix("REVIEW_DUE") == "" and full_fix("MISSING_SUMMARY")
 
 
 def test_without_the_review_copy_the_reply_does_not_mention_one():
