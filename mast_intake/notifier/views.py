@@ -255,13 +255,11 @@ class RejectedFileView:
     Attributes:
         file_name: The attachment's file name as sent (shown to the sender only, in the body).
         reason: A reason code from ``parsers.rejections.REASONS`` or ``NO_ATTACHMENT``.
-        title: A short phrase saying what was wrong.
-        message: What to do instead (the reason's message).
+        message: What was wrong and what to do instead (the reason's message, which says both).
     """
 
     file_name: str
     reason: str
-    title: str
     message: str
 
     @classmethod
@@ -270,10 +268,10 @@ class RejectedFileView:
         if reason in NOT_REPLIED:
             raise ValueError(f"reason {reason!r} is never replied to; send an admin alert")
         if reason == NO_ATTACHMENT:
-            return cls(file_name, reason, REJECTION_TITLES[reason], NO_ATTACHMENT_MESSAGE)
+            return cls(file_name, reason, NO_ATTACHMENT_MESSAGE)
         if reason not in REASONS:
             raise ValueError(f"unknown rejection reason {reason!r}")
-        return cls(file_name, reason, REJECTION_TITLES[reason], REASONS[reason])
+        return cls(file_name, reason, REASONS[reason])
 
 
 @dataclass(frozen=True)
