@@ -68,6 +68,12 @@ def test_precheck_shows_next_step_and_every_must_fix_point_in_the_first_600px(pa
     assert bottom <= FIRST_SCREEN, f"{name}: the must-fix list ends at {bottom:.0f} px"
 
 
+def test_the_case_note_shows_the_case_record_block(page):
+    _show(page, "case_note")
+    block = page.locator("#case-record")
+    assert block.is_visible() and "Agreed risk level: Medium" in block.inner_text()
+
+
 def test_the_seven_must_fix_reply_lists_all_seven_on_the_first_screen(page):
     _show(page, "precheck_seven_must_fix")
     items = page.locator("#must-fix li")

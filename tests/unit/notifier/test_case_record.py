@@ -58,6 +58,7 @@ def test_case_note_carries_the_same_block_in_both_parts_escaped_in_html():
     block = render_case_record(view)
     assert block in text_of(message)
     html = html_of(message)
+    assert html.index("<body") < html.index('<pre id="case-record"') < html.index("</body>")
     pre = html[html.index('<pre id="case-record"'):html.index("</pre>")]
     assert "<b>" not in pre and "&lt;b&gt;older&lt;/b&gt;" in pre
     assert html_lib.unescape(pre.split(">", 1)[1]).strip() == block.strip()
