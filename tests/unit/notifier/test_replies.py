@@ -72,6 +72,13 @@ def test_score_mismatch_reply_lists_the_items_counted_and_which_point():
     assert "Risk assessment score: You gave a total of 3. We counted 2." in text
 
 
+def test_a_counted_item_with_no_words_is_listed_by_its_label_alone():
+    items = {KEYS[2]: ItemEntry(KEYS[2], 1)}
+    findings = [Finding("SCORE_MISMATCH", None, Severity.MUST_FIX, "Totals differ.", "4")]
+    text = text_of(_reply(_record(items=items, stated_total=4), findings))
+    assert f"1. {ITEMS[KEYS[2]].label}\n" in text
+
+
 def test_no_counted_list_when_the_totals_match():
     message = _reply(_record(items=_items(), stated_total=2), [])
     assert "items we counted" not in text_of(message)
