@@ -14,6 +14,7 @@ from mast_intake.intake.sender_verification import SenderVerifier, build_sender_
 from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.finding import Finding
+from mast_intake.notifier.case_record import case_record_template
 from mast_intake.notifier.mailer import Mailer
 from mast_intake.parsers import parse_bytes
 from mast_intake.protection.attachments import AttachmentStore, StoredAttachment, make_private_dir
@@ -131,6 +132,7 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] = utc_now,
     # file must stop us before anything is created or migrated.
     sender_verifier = build_sender_verifier(settings)
     sealer = sealer_from_settings(settings.encryption, settings.data_dir) or PlainText()
+    case_record_template(settings.case_record_template)  # a bad template stops the start
     make_private_dir(settings.data_dir)
     # DatabaseUnusable, before anything is written, for an empty, damaged or foreign database.
     prepare_database(settings.db_url)

@@ -193,6 +193,8 @@ class Settings:
     quarantine_folder: str = "Quarantine"
     spacy_model: str = ""
     review_comments_attachment: bool = True
+    # A Jinja2 file laying out the case note's block for the case record; "" for the default.
+    case_record_template: str = ""
     # For the kill tests only: the name of a step at which the process kills itself.
     crashpoint: str = ""
     log_level: str = "INFO"

@@ -38,6 +38,7 @@ from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.codec import record_to_storage
 from mast_intake.models.finding import Finding, Severity
+from mast_intake.models.reference import case_reference
 from mast_intake.notifier.compose import Envelope, compose_alert
 from mast_intake.notifier.replies import ReadTool, compose_replies
 from mast_intake.notifier.views import AlertView
@@ -86,11 +87,6 @@ class PollContext:
     worker_id: str = field(default_factory=worker_identity)
     # Where the original of each parsed tool is kept (sealed); None keeps no originals.
     attachments: AttachmentStore | None = None
-
-
-def reference_of(submission_id: int) -> str:
-    """The reference workers and MAST quote for a submission."""
-    return f"MAST-{submission_id}"
 
 
 def _alert(ctx: PollContext, uow: AbstractUnitOfWork, kind: str, ids: tuple[str, ...],
@@ -203,7 +199,7 @@ def _store(ctx: PollContext, uow: AbstractUnitOfWork, incoming: Incoming,
             # Before the commit, so a committed submission always has its file; a crash in
             # between leaves an orphan file that the retention job removes.
             ctx.attachments.put(submission.id, sha256, original)
-        read.append(ReadTool(reference_of(submission.id), outcome, findings, original))
+        read.append(ReadTool(case_reference(submission.id), outcome, findings, original))
     return read, rejected
 
 

@@ -17,6 +17,7 @@ from mast_intake.config.settings import Settings
 from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.codec import finding_from_dict, record_from_storage
+from mast_intake.models.reference import case_reference
 from mast_intake.notifier.agenda import (
     case_flags,
     consider_band,
@@ -119,7 +120,7 @@ def _case(uow: AbstractUnitOfWork, entry: AgendaEntry, settings: Settings) -> Ag
     assessed = record.assessment_date or submission.received_at.date()
     local, _, _ = submission.sender.partition("@")
     view = AgendaCaseView(
-        reference=f"MAST-{submission.id}",
+        reference=case_reference(submission.id),
         child_name=record.child.name or "(name not given)",
         child_age=record.child.age,
         worker_name=local.replace(".", " ").title(),

@@ -68,6 +68,19 @@ NO_ATTACHMENT_MESSAGE = (
 )
 
 
+QUOTE_CHARS = 50
+"""How much of the worker's words a one-line list quotes."""
+
+
+def shorten(words: str, limit: int = QUOTE_CHARS) -> str:
+    """``words`` on one line, cut at a word boundary to at most ``limit`` characters plus "..."."""
+    flat = " ".join(words.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0] if " " in flat[:limit] else flat[:limit]
+    return cut.rstrip(" ,.;:") + "..."
+
+
 def band_label(category: str | None) -> str:
     """The band as a capitalised word, or "Not given" when there is none."""
     return BAND_LABELS.get(category or "", "Not given")
@@ -108,7 +121,8 @@ class FindingView:
         message: What was found in this tool, in plain words.
         excerpt: The worker's own words the finding is about ("" when none).
         guide: The good practice guide sentence the finding rests on ("" when none).
-        how_to_fix: What to do to put it right ("" when none).
+        how_to_fix: What to do to put it right, in full ("" when none).
+        short_fix: What to do, in one plain sentence, for emails ("" when none).
     """
 
     code: str
@@ -120,6 +134,18 @@ class FindingView:
     excerpt: str = ""
     guide: str = ""
     how_to_fix: str = ""
+    short_fix: str = ""
+
+    @property
+    def short_label(self) -> str:
+        """The item's label for a one-line list: without its "– Rationale ..." tail, at most 60 characters."""
+        label = self.item_label.split(" \u2013 ", 1)[0]
+        return shorten(label, 60)
+
+    @property
+    def quote(self) -> str:
+        """The worker's words, cut to about ``QUOTE_CHARS`` characters at a word for a one-line list."""
+        return shorten(self.excerpt)
 
     @property
     def must_fix(self) -> bool:
@@ -128,7 +154,8 @@ class FindingView:
 
     @classmethod
     def from_finding(
-        cls, finding: Finding, *, summary: str = "", guide: str = "", how_to_fix: str = ""
+        cls, finding: Finding, *, summary: str = "", guide: str = "", how_to_fix: str = "",
+        short_fix: str = "",
     ) -> FindingView:
         """Copy a model ``Finding``, adding the rule's texts and the item's label."""
         return cls(
@@ -141,6 +168,7 @@ class FindingView:
             excerpt=finding.excerpt,
             guide=guide,
             how_to_fix=how_to_fix,
+            short_fix=short_fix,
         )
 
 
@@ -230,13 +258,11 @@ class RejectedFileView:
     Attributes:
         file_name: The attachment's file name as sent (shown to the sender only, in the body).
         reason: A reason code from ``parsers.rejections.REASONS`` or ``NO_ATTACHMENT``.
-        title: A short phrase saying what was wrong.
-        message: What to do instead (the reason's message).
+        message: What was wrong and what to do instead (the reason's message, which says both).
     """
 
     file_name: str
     reason: str
-    title: str
     message: str
 
     @classmethod
@@ -245,18 +271,19 @@ class RejectedFileView:
         if reason in NOT_REPLIED:
             raise ValueError(f"reason {reason!r} is never replied to; send an admin alert")
         if reason == NO_ATTACHMENT:
-            return cls(file_name, reason, REJECTION_TITLES[reason], NO_ATTACHMENT_MESSAGE)
+            return cls(file_name, reason, NO_ATTACHMENT_MESSAGE)
         if reason not in REASONS:
             raise ValueError(f"unknown rejection reason {reason!r}")
-        return cls(file_name, reason, REJECTION_TITLES[reason], REASONS[reason])
+        return cls(file_name, reason, REASONS[reason])
 
 
 @dataclass(frozen=True)
 class RejectionView:
     """The reply when none of the attachments could be read as a risk tool.
 
+    It has no reference: no case was opened, and the reply threads under the worker's email.
+
     Attributes:
-        reference: The submission id, used in the subject instead of any name.
         worker_name: The sender's display name, for the greeting ("" when unknown).
         received_at: When the email reached the MAST mailbox.
         files: Each file that could not be read (empty when there was no attachment).
@@ -265,7 +292,6 @@ class RejectionView:
         sender_unverified: Sender verification is off (an explicit setting): the reply says so.
     """
 
-    reference: str
     worker_name: str
     received_at: datetime
     files: tuple[RejectedFileView, ...] = ()
@@ -281,52 +307,6 @@ class RejectionView:
     def no_attachment_message(self) -> str:
         """What to do when nothing was attached."""
         return NO_ATTACHMENT_MESSAGE
-
-
-@dataclass(frozen=True)
-class PrecheckView:
-    """The pre-check reply to the worker who sent a risk tool.
-
-    Attributes:
-        reference: The submission id (the subject carries this, never the child's name).
-        file_name: The attachment the tool was read from.
-        worker_name: The sender's display name ("" when unknown).
-        child_name: The child's name as written on the tool (body only), or "" when blank.
-        received_at: When the email reached the MAST mailbox.
-        score: Stated and recounted totals and bands.
-        findings: Every finding, in any order; the message groups them by severity.
-        meeting_at: The MAST CSE meeting the tool is expected to go to.
-        mast_address: The mailbox to send a corrected tool to.
-        rejected_files: Other attachments in the same email that could not be read.
-        sender_unverified: Sender verification is off (an explicit setting): the reply says so.
-    """
-
-    reference: str
-    file_name: str
-    worker_name: str
-    child_name: str
-    received_at: datetime
-    score: ScoreView
-    findings: tuple[FindingView, ...]
-    meeting_at: datetime
-    mast_address: str = "nymast@northyorks.gov.uk"
-    rejected_files: tuple[RejectedFileView, ...] = ()
-    sender_unverified: bool = False
-
-    @property
-    def groups(self) -> tuple[FindingGroup, ...]:
-        """Findings grouped by severity, must fix first."""
-        return group_findings(self.findings)
-
-    @property
-    def needs_correction(self) -> bool:
-        """True when any finding is must fix, so a corrected tool is asked for."""
-        return any(f.must_fix for f in self.findings)
-
-    @property
-    def must_fix_count(self) -> int:
-        """How many must-fix findings there are."""
-        return sum(1 for f in self.findings if f.must_fix)
 
 
 Direction = Literal["up", "down", "same"]
@@ -560,7 +540,8 @@ class CaseNoteView:
         decided_at: When the decision was made.
         notes: Any further words from the meeting ("" when none).
         score: The tool's stated and recounted scores, for the record, if wanted.
-        corrects: Reference of the earlier decision this one corrects, or None.
+        corrects: When the decision this one corrects was made, as that case note gave it (the
+            worker never sees decision numbers), or None.
         correction_reason: Why the earlier decision was corrected ("" when not a correction).
     """
 
@@ -710,6 +691,13 @@ DISPLAY_TZ = ZoneInfo("Europe/London")
 def uk_date(value: date) -> str:
     """A date as UK readers write it: "Tuesday 5 May 2026"."""
     return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def dmy_date(value: date) -> str:
+    """A date as case management systems take it: "05/05/2026"."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(DISPLAY_TZ)
+    return f"{value:%d/%m/%Y}"
 
 
 def uk_datetime(value: datetime) -> str:
