@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import calendar
-import re
 from datetime import date
 
 from mast_intake.language.dates import DateMention
-from mast_intake.language.evidence import event_dates, says_ongoing
+from mast_intake.language.evidence import ages_mentioned, event_dates, says_ended, says_ongoing
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.models.form import is_current_only
 from mast_intake.validation.options import CheckOptions
 from mast_intake.validation.rule import Rule
 from mast_intake.validation.text import excerpt, scored_entries
-
-_SAYS_HISTORICAL = re.compile(r"\bhistoric(?:al|ally)?\b", re.IGNORECASE)
 
 
 def month_before(day: date) -> date:
@@ -56,7 +53,8 @@ class HistoricalScored(Rule):
         if record.assessment_date is None:
             return []
         cutoff = month_before(record.assessment_date)
-        births = (record.child.dob,) if record.child.dob else ()
+        dob = record.child.dob
+        births = (dob,) if dob else ()
         findings = []
         for key, item in record.items.items():
             entries = scored_entries(item)
@@ -65,18 +63,23 @@ class HistoricalScored(Rule):
             texts = [e.text for e in entries] + [u.text for u in item.updates]
             if any(says_ongoing(t) for t in texts):
                 continue
-            mentions = [(t, m) for t in texts for m in event_dates(t, record.assessment_date, births)]
+            mentions = [
+                (t, m) for t in texts
+                for m in (*event_dates(t, record.assessment_date, births), *ages_mentioned(t, dob))
+            ]
             days = [m.latest for _, m in mentions] + [u.date for u in item.updates if u.date]
-            if days and max(days) < cutoff and mentions:
+            if days and max(days) >= cutoff:
+                continue
+            if mentions:
                 text, mention = max(mentions, key=lambda pair: pair[1].latest)
                 findings.append(self._dated(key, record.assessment_date, text, mention))
-            elif not days and (said := next((t for t in texts if _SAYS_HISTORICAL.search(t)), None)):
-                match = _SAYS_HISTORICAL.search(said)
+            elif said := next((t for t in texts if says_ended(t)), None):
+                match = says_ended(said)
                 findings.append(self.finding(
                     key,
-                    "This item is scored 1 but the statement says it is historical. Please score 0 "
-                    "for historical information, or add the most recent date if it is still "
-                    "happening.",
+                    "This item is scored 1 but the statement says it is historical or has ended. "
+                    "Please score 0 for historical information, or add the most recent date if it "
+                    "is still happening.",
                     excerpt(said, match.start(), match.end()),
                 ))
         return findings
