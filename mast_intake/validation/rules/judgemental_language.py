@@ -6,6 +6,7 @@ import re
 from functools import cache
 
 from spacy.matcher import Matcher
+from spacy.tokens import Span
 
 from mast_intake.language.nlp import parse, pipeline
 from mast_intake.models.assessment import Assessment
@@ -16,6 +17,29 @@ from mast_intake.validation.text import all_texts, excerpt
 
 _SELF = {"IN": ["herself", "himself", "themselves", "themself"]}
 _PUTS = {"IN": ["put", "puts", "putting", "place", "places", "placing", "placed"]}
+# What a child may well choose: "chose to tell her teacher" is no blame.
+_POSITIVE = [
+    "tell", "talk", "speak", "share", "disclose", "engage", "attend", "work", "open", "confide",
+    "accept", "ask", "seek", "contact", "ring", "phone", "call", "report", "keep", "study", "revise",
+    "join", "return", "come", "stay", "leave", "end", "stop", "block", "delete", "move", "live",
+    "continue", "complete", "remain",
+]
+# "chose to go to school", "decided to stay at home": the place makes the choice a safe one.
+_SAFE_PLACES = frozenset(
+    "school college lessons class classes work bed home in gran nan grandma grandad mum dad "
+    "church club youth foster carer carers".split()
+)
+_CHOICE_VERBS = frozenset({"go", "stay", "get", "be", "take", "remain", "come"})
+_NEGATION = frozenset({"not", "n't", "never", "no", "cannot", "nor", "without"})
+# A sentence that questions the wording it quotes or reports is not using it.
+_CHALLENGE = re.compile(
+    r"challeng|rather than|instead of|\bnot (?:a|her|his|their)\b|\bis(?:n't| not)\b|wrongly|victim[- ]blam"
+    r"|inappropriate|unhelpful|should(?:n't| not) be|can(?:not|'t) consent|unable to consent"
+    r"|not able to consent|no such thing|reframe|re-frame",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"\"[^\"\n]*\"|\u201c[^\u201d\n]*\u201d|\u2018[^\u2019\n]*\u2019(?!\w)"
+                     r"|(?<!\w)'[^'\n]*'(?!\w)")
 # label: (token patterns, suggested rewording)
 TERMS: dict[str, tuple[list[list[dict]], str]] = {
     "promiscuous": (
@@ -55,6 +79,44 @@ TERMS: dict[str, tuple[list[list[dict]], str]] = {
           {"LOWER": {"IN": ["risk", "danger"]}}]],
         "the risk comes from the people exploiting the child: write \"is at risk from\" and who",
     ),
+    "chooses to": (
+        [[{"LOWER": {"IN": ["chooses", "chose", "choosing", "choose", "chosen", "decides", "decided",
+                            "deciding", "opts", "opted", "opting"]}},
+          {"LOWER": "to"}, {"LOWER": {"NOT_IN": _POSITIVE}}],
+         [{"LOWER": {"IN": ["made", "makes", "making"]}}, {"LOWER": {"IN": ["a", "the", "her", "his"]}},
+          {"LOWER": {"IN": ["choice", "decision"]}}, {"LOWER": "to"}, {"LOWER": {"NOT_IN": _POSITIVE}}],
+         [{"LOWER": {"IN": ["her", "his", "their"]}}, {"LOWER": "own", "OP": "?"}, {"LOWER": "choice"}],
+         [{"LOWER": "by"}, {"LOWER": "choice"}],
+         [{"LOWER": {"IN": ["willingly", "voluntarily"]}}],
+         [{"LOWER": "of"}, {"LOWER": {"IN": ["her", "his", "their"]}}, {"LOWER": "own"},
+          {"LOWER": "free", "OP": "?"}, {"LOWER": "will"}]],
+        "a child cannot choose to be exploited: describe what draws or pressures the child, e.g. "
+        "\"is being encouraged to go to the flats by older males who give her alcohol\"",
+    ),
+    "sexually active": (
+        [[{"LOWER": "sexually"}, {"LOWER": "active"}, {"LOWER": "with"}],
+         [{"LOWER": {"IN": ["sleeps", "sleeping", "slept"]}}, {"LOWER": "around"}],
+         [{"LOWER": {"IN": ["transactional", "survival"]}}, {"LOWER": "sex"}],
+         [{"LOWER": {"IN": ["exchanges", "exchanging", "exchanged", "trades", "trading", "traded"]}},
+          {"LOWER": "sex"}, {"LOWER": "for"}]],
+        "name it as abuse, e.g. \"is being sexually abused by\" or \"is being given things in "
+        "return for sexual activity by\" and who",
+    ),
+    "lifestyle": (
+        [[{"LOWER": {"NOT_IN": ["healthy", "active", "stable", "settled", "lifestyle", "choice",
+                                "choices"]}}, {"LOWER": "lifestyle"},
+          {"LOWER": {"NOT_IN": ["choice", "choices"]}}]],
+        "describe what is happening and who is harming the child, e.g. \"is being exploited by\"",
+    ),
+    "streetwise": (
+        [[{"LOWER": {"IN": ["streetwise", "street-wise"]}}],
+         [{"LOWER": "risky"}, {"LOWER": {"IN": ["behaviour", "behaviours", "behavior", "lifestyle"]}}],
+         [{"LOWER": {"IN": ["put", "puts", "putting", "places", "placing", "exposes", "exposing"]}},
+          {"LOWER": _SELF}, {"LOWER": {"IN": ["in", "into"]}},
+          {"LOWER": {"IN": ["risky", "dangerous", "unsafe", "vulnerable"]}}],
+         [{"LOWER": {"IN": ["exposes", "exposing", "exposed"]}}, {"LOWER": _SELF}, {"LOWER": "to"}]],
+        "the risk comes from the people exploiting the child: write \"is at risk from\" and who",
+    ),
     "attention seeking": (
         [[{"LOWER": "attention"}, {"LOWER": "-", "OP": "?"}, {"LOWER": {"IN": ["seeking", "seeker"]}}],
          [{"LOWER": "attention-seeking"}]],
@@ -67,7 +129,8 @@ TERMS: dict[str, tuple[list[list[dict]], str]] = {
 # Words every term above contains: texts without any are not parsed.
 _HINT = re.compile(
     r"promiscu|lifestyle|prostitut|rent boy|sell|sold|sex work|\blie|lying|liar|consen|self\b|selves\b"
-    r"|attention"
+    r"|attention|\bchoo|\bchose|choice|decid|\bopt|willing|voluntar|own (?:free )?will|sexually active"
+    r"|around|\bsex\b|streetwise|street-wise|risky"
 )
 
 
@@ -115,7 +178,10 @@ class JudgementalLanguage(Rule):
             doc = parse(text, options.spacy_model)
             for match_id, start, end in matcher(doc):
                 span = doc[start:end]
-                found.setdefault(key, []).append((doc.vocab.strings[match_id], span, text))
+                label = doc.vocab.strings[match_id]
+                if _not_the_workers_words(text, span) or _safe_choice(label, span):
+                    continue
+                found.setdefault(key, []).append((label, span, text))
         findings = []
         for key, matches in found.items():
             advice = "; ".join(
@@ -129,3 +195,21 @@ class JudgementalLanguage(Rule):
                 excerpt(text, span.start_char, span.end_char),
             ))
         return findings
+
+
+def _not_the_workers_words(text: str, span: Span) -> bool:
+    """Quoted words (the child's, or another's the worker reports) and challenged or negated ones."""
+    if any(q.start() <= span.start_char and span.end_char <= q.end() for q in _QUOTED.finditer(text)):
+        return True
+    before = span.doc[max(span.sent.start, span.start - 3): span.start]
+    if any(token.lower_ in _NEGATION for token in before):
+        return True
+    return bool(_CHALLENGE.search(span.sent.text))
+
+
+def _safe_choice(label: str, span: Span) -> bool:
+    """A choice to go somewhere safe ("chose to go to school") is no blame."""
+    if label != "chooses to" or span[-1].lower_ not in _CHOICE_VERBS:
+        return False
+    after = span.doc[span.end: span.end + 4]
+    return any(token.lower_ in _SAFE_PLACES for token in after)
