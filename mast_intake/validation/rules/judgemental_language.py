@@ -33,7 +33,7 @@ _CHOICE_VERBS = frozenset({"go", "stay", "get", "be", "take", "remain", "come"})
 _NEGATION = frozenset({"not", "n't", "never", "no", "cannot", "nor", "without"})
 # A sentence that questions the wording it quotes or reports is not using it.
 _CHALLENGE = re.compile(
-    r"challeng|rather than|instead of|\bnot (?:a|her|his|their)\b|\bis(?:n't| not)\b|wrongly|victim[- ]blam"
+    r"challeng|rather than|instead of|wrongly|victim[- ]blam"
     r"|inappropriate|unhelpful|should(?:n't| not) be|can(?:not|'t) consent|unable to consent"
     r"|not able to consent|no such thing|reframe|re-frame",
     re.IGNORECASE,
