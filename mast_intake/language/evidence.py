@@ -29,7 +29,9 @@ _ONGOING = re.compile(
 # term", "now living with dad and it is going well", "no longer sees him".
 _ENDED = re.compile(
     r"\b(?:(?:no|not\s+any|nothing)\b[^.;]{0,60}?\bsince\b(?!\s+(?:she|he|they)\b[^.;]{0,30}\bstarted)"
-    r"|(?:has|have|had|is|was)\s*(?:not|n[\u2019']t)\b[^.;]{0,60}?\b(?:since|again)\b"
+    r"|(?:has|have|had|is|was)\s*(?:not|n[\u2019']t)\s+(?:been\s+)?(?:missing|reported|seen|found|arrested"
+    r"|excluded|in\s+contact|gone|had|happened|returned|used|self-harmed|drunk|drinking|out)\b"
+    r"[^.;]{0,60}?\b(?:since|again)\b"
     r"|none\s+since|no\s+(?:further|more|new|repeat)\s+(?:\w+\s+)?(?:incidents?|episodes?"
     r"|reports?|concerns?|missing|contact|sightings?|occasions?)"
     r"|(?:has|have|had)\s+(?:now\s+)?(?:stopped|ended|ceased)|(?:stopped|ended)\s+(?:in|on|after|when|last)\b"
@@ -85,7 +87,8 @@ def says_ongoing(text: str) -> bool:
 
     Words inside a phrase saying it has ended ("no missing episodes since") do not count.
     """
-    remainder = _ENDED.sub(" ", text)
+    # The rest of the clause belongs to the ending: "has now stopped since mum ...".
+    remainder = re.sub(_ENDED.pattern + r"[^.;]*", " ", text, flags=re.IGNORECASE)
     return bool(_ONGOING.search(remainder))
 
 

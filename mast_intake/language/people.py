@@ -86,7 +86,8 @@ def introduced_initials(text: str) -> set[str]:
     for match in _INTRODUCED.finditer(text):
         letters = _letters(match.group("initials"))
         words = match.group("name").split()
-        if letters[0] == words[0][0] and letters[-1] == words[-1][0]:
+        # "Boyfriend Dean Hollis (DH)": the name may start after a capitalised first word.
+        if letters[-1] == words[-1][0] and any(w[0] == letters[0] for w in words[:-1]):
             found.add(letters)
     return found
 
