@@ -21,7 +21,7 @@ _PUTS = {"IN": ["put", "puts", "putting", "place", "places", "placing", "placed"
 _POSITIVE = [
     "tell", "talk", "speak", "share", "disclose", "engage", "attend", "work", "open", "confide",
     "accept", "ask", "seek", "contact", "ring", "phone", "call", "report", "keep", "study", "revise",
-    "join", "return", "come", "stay", "leave", "end", "stop", "block", "delete", "move", "live",
+    "join", "leave", "end", "stop", "block", "delete",
     "continue", "complete", "remain",
 ]
 # "chose to go to school", "decided to stay at home": the place makes the choice a safe one.
@@ -29,7 +29,12 @@ _SAFE_PLACES = frozenset(
     "school college lessons class classes work bed home in gran nan grandma grandad mum dad "
     "church club youth foster carer carers".split()
 )
-_CHOICE_VERBS = frozenset({"go", "stay", "get", "be", "take", "remain", "come"})
+_CHOICE_VERBS = frozenset({"go", "stay", "get", "be", "take", "remain", "come", "return", "move", "live"})
+# "her boyfriend ... he decided to drive her": the choice is an adult's, not the child's.
+_ADULTS = frozenset(
+    "boyfriend man men male males adult adults driver he's perpetrator perpetrators uncle "
+    "stepdad partner".split()
+)
 _NEGATION = frozenset({"not", "n't", "never", "no", "cannot", "nor", "without"})
 # A sentence that questions the wording it quotes or reports is not using it.
 _CHALLENGE = re.compile(
@@ -148,8 +153,13 @@ class JudgementalLanguage(Rule):
     Children cannot consent to their own exploitation and cannot be prostitutes, and the young
     person may read what we write about them. Words such as "promiscuous" or "lifestyle
     choices" put the responsibility on the child, and phrases such as "always tells lies" could
-    be used against them in court. Please describe what is happening to the child and who is
-    harming them instead.
+    be used against them in court. Wording that places the choice or the blame on the child
+    ("chooses to go to the flats", "putting herself at risk", "sexually active with",
+    "prostituting", "consensual", "lifestyle") is found too. Please describe what is happening
+    to the child and who is harming them instead; each finding suggests a rewording. The
+    child's words in quotation marks, another's words the worker quotes, words the worker
+    negates or challenges ("this is not a lifestyle choice"), a safe choice ("chose to tell
+    her teacher") and an adult's choice are not findings.
 
     **Anti-pattern**
 
@@ -208,8 +218,15 @@ def _not_the_workers_words(text: str, span: Span) -> bool:
 
 
 def _safe_choice(label: str, span: Span) -> bool:
-    """A choice to go somewhere safe ("chose to go to school") is no blame."""
-    if label != "chooses to" or span[-1].lower_ not in _CHOICE_VERBS:
+    """A choice to go somewhere safe ("chose to go to school"), or an adult's choice, is no blame."""
+    if label != "chooses to":
+        return False
+    subject = span.doc[span.start - 1] if span.start > span.sent.start else None
+    earlier = span.doc[span.sent.start: span.start]
+    if subject is not None and (subject.lower_ in _ADULTS or (
+            subject.lower_ in ("he", "they") and any(t.lower_ in _ADULTS for t in earlier))):
+        return True
+    if span[-1].lower_ not in _CHOICE_VERBS:
         return False
     after = span.doc[span.end: span.end + 4]
     return any(token.lower_ in _SAFE_PLACES for token in after)
