@@ -242,3 +242,22 @@ def first_date(text: str, reference: date | None = None) -> date | None:
 def age_on(dob: date, when: date) -> int:
     """Whole years between ``dob`` and ``when``."""
     return when.year - dob.year - ((when.month, when.day) < (dob.month, dob.day))
+
+
+_AGE = re.compile(r"\b(\d{1,2})\s*(?:y(?:ea)?rs?\b|y/?o\b)?", re.IGNORECASE)
+
+
+def age_and_dob(text: str, on: date | None) -> tuple[int | None, date | None]:
+    """The age and date of birth written in an "Age / DOB" box ("15 / 30.11.2010", "02.06.09 (17)").
+
+    The age is the number left once the date is taken out, else worked out for ``on``.
+    """
+    mentions = find_dates(text)
+    dob = next((m.value for m in mentions if m.precision == "day"), None)
+    remainder = text
+    for mention in mentions:
+        remainder = remainder.replace(mention.text, " ")
+    stated = next((int(m.group(1)) for m in _AGE.finditer(remainder) if int(m.group(1)) < 30), None)
+    if stated is None and dob and on:
+        stated = age_on(dob, on)
+    return stated, dob

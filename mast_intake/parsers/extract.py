@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
-from mast_intake.language.dates import age_on, find_dates
+from mast_intake.language.dates import age_and_dob, first_date
 from mast_intake.models.assessment import Assessment, ChildDetails, ItemEntry
 from mast_intake.models.form import DETAILS, ITEMS, Category
 from mast_intake.parsers.entries import read_answer, score_marker, split_alias
@@ -25,7 +24,6 @@ _STRONG = 0.9
 _CATEGORY = re.compile(r"\b(low|med(?:ium)?|high)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\b(\d{1,3})\b")
 _CHECKED = re.compile(r"^\s*[\u2612\u2611\u2714\u2713\u25a0xX]\s+")
-_AGE = re.compile(r"\b(\d{1,2})\s*(?:y(?:ea)?rs?\b|y/?o\b)?", re.IGNORECASE)
 _KEYED_KINDS = {"detail", "stated_total", "stated_category", "date_version", "summary"}
 
 
@@ -161,17 +159,6 @@ def _category(text: str) -> Category | None:
     return "medium" if word.startswith("med") else word  # type: ignore[return-value]
 
 
-def _age_and_dob(text: str, on: date | None) -> tuple[int | None, date | None]:
-    dob = next((m.value for m in find_dates(text) if m.precision == "day"), None)
-    remainder = text
-    for mention in find_dates(text):
-        remainder = remainder.replace(mention.text, " ")
-    stated = next((int(m.group(1)) for m in _AGE.finditer(remainder) if int(m.group(1)) < 30), None)
-    if stated is None and dob and on:
-        stated = age_on(dob, on)
-    return stated, dob
-
-
 def extract(blocks: list[Block], file_name: str, sha256: str, kind: str,
             wrapped: bool = False) -> Assessment:
     """Build the record from a document's blocks; raises not_a_risk_tool when it is not one."""
@@ -198,11 +185,9 @@ def extract(blocks: list[Block], file_name: str, sha256: str, kind: str,
         items[key] = ItemEntry(key, answer.score, answer.rationale, answer.updates, answer.entries)
 
     date_version = found.values.get("date_version", "")
-    assessment_date = next(
-        (m.value for m in find_dates(date_version) if m.precision == "day"), None
-    )
+    assessment_date = first_date(date_version)
     fields = _detail_fields(found.values)
-    age, dob = _age_and_dob(fields["age_dob"], assessment_date)
+    age, dob = age_and_dob(fields["age_dob"], assessment_date)
     total_text = found.values.get("stated_total", "")
     total = _NUMBER.search(total_text)
     category_text = found.values.get("stated_category", "") or found.checked_category

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from mast_intake.language.dates import age_and_dob, first_date
 from mast_intake.models.assessment import Assessment, ChildDetails, Entry, ItemEntry, Update
 from mast_intake.models.form import ITEMS, band_for
 from mast_intake.validation.figures import Evaluation, Tally
@@ -71,6 +72,12 @@ def _item(key: str, spec: dict) -> ItemEntry:
 def record_from_case(case: dict) -> Assessment:
     """The record a case describes."""
     child = case.get("child", {})
+    # Dates given as written are read as the reader reads them; ISO dates are taken as they are.
+    assessed = (_date(case["assessment_date"]) if "assessment_date" in case
+                else first_date(case["date_version"]) if "date_version" in case else date(2026, 5, 10))
+    if "dob" not in child and "age_dob" in child:
+        age, dob = age_and_dob(child["age_dob"], assessed)
+        child = {"age": age, **child, "dob": dob.isoformat() if dob else ""}
     specs = dict(case.get("items", {}))
     if "item" in case:
         specs[case["item"]] = {"score": case.get("score", 1), "text": case["text"]}
@@ -83,12 +90,12 @@ def record_from_case(case: dict) -> Assessment:
         sha256="",
         kind="docx",
         child=ChildDetails(fields=fields, dob=_date(child.get("dob", "2011-04-02")), age=child.get("age")),
-        assessment_date=_date(case.get("assessment_date", "2026-05-10")),
+        assessment_date=assessed,
         date_version=case.get("date_version", ""),
         items=items,
         summary=case.get("summary", DEFAULT_SUMMARY),
     )
-    record.stated_total = case.get("stated_total", record.computed_total)
+    record.stated_total = None if case.get("no_total") else case.get("stated_total", record.computed_total)
     record.stated_category = case.get("stated_category", band_for(record.stated_total or 0))
     if record.stated_total is not None:
         record.stated_total_text = str(record.stated_total)
