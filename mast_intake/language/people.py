@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from mast_intake.language.nlp import ACRONYM, POSTCODE, VEHICLE_REG, acronyms, brands
+from mast_intake.language.specifics import PLATFORMS
 
 _INITIALS = re.compile(r"^(?:[A-Z]{2,3}|(?:[A-Z]\.){2,3}|[A-Z]\.[A-Z])$")
 # The same shapes inside running text: a cheap first look before the text is parsed.
@@ -34,7 +35,7 @@ _NOT_NAMES = frozenset(calendar.month_name[1:]) | frozenset(calendar.day_name) |
 _DESCRIPTION = re.compile(
     r"\b(?:d\.?o\.?b|born|aged?|years? old|in (?:his|her|their) (?:teens|twenties|thirties|forties|fifties)"
     r"|believed to be|described as|known as|calls? himself|calls? herself|called|named|nicknamed"
-    r"|drives?|driving|lives?|living|works? (?:at|as|in)|tall|short|hair|beard|tattoo|wears?)\b",
+    r"|drives?|driving|lives?|living|works? (?:at|as|in)|tall|short|hair|beard|tattoo|wears|wearing)\b",
     re.IGNORECASE,
 )
 
@@ -126,6 +127,6 @@ def is_named_or_described(sentence: Span, child_names: frozenset[str]) -> bool:
         return True
     return any(
         _CAPITALISED.match(t.text) and t.i != sentence.start and t.text not in child_names
-        and t.text not in _NOT_NAMES
+        and t.text not in _NOT_NAMES and t.lower_ not in PLATFORMS
         for t in sentence
     )

@@ -83,8 +83,7 @@ def record_from_case(case: dict) -> Assessment:
         specs[case["item"]] = {"score": case.get("score", 1), "text": case["text"]}
     items = {key: _item(key, specs.get(key, {})) for key in ITEMS}
     fields = {"name": child.get("name", "Nia Okafor"), "age_dob": child.get("age_dob", "")}
-    if child.get("known_as"):
-        fields["known_as"] = child["known_as"]
+    fields.update({key: child[key] for key in ("known_as", "address") if child.get(key)})
     record = Assessment(
         file_name="case.docx",
         sha256="",

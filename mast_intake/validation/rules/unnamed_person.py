@@ -6,6 +6,7 @@ import re
 from functools import cache
 
 from spacy.matcher import Matcher
+from spacy.tokens import Span
 
 from mast_intake.language.nlp import parse, pipeline
 from mast_intake.language.people import is_named_or_described
@@ -36,6 +37,15 @@ def _matcher(model: str) -> Matcher:
     matcher = Matcher(pipeline(model).vocab)
     matcher.add("PERSON_REFERENCE", _PATTERNS, greedy="LONGEST")
     return matcher
+
+
+_NEGATION = frozenset({"no", "not", "n't", "never", "without"})
+
+
+def _negated(span: Span) -> bool:
+    """ "doesn't have a boyfriend", "no boyfriend": nobody is there to name."""
+    before = span.doc[max(span.sent.start, span.start - 3): span.start]
+    return any(token.lower_ in _NEGATION for token in before)
 
 
 class UnnamedPerson(Rule):
@@ -73,7 +83,7 @@ class UnnamedPerson(Rule):
                 continue
             doc = parse(text, options.spacy_model)
             for span in matcher(doc, as_spans=True):
-                if not is_named_or_described(span.sent, child):
+                if not _negated(span) and not is_named_or_described(span.sent, child):
                     findings[key] = self.finding(
                         key,
                         f'"{span.text}" is mentioned without a name or description. Please add '
