@@ -127,11 +127,11 @@ def _read_paragraph(found: _Found, para: Para) -> None:
     text = para.text.strip()
     if not text:
         return
-    label, inline = _classify(Cell([para]))
-    first: list[Para] = []
+    label, answer = _item_with_answer(text)
+    first = [Para([Segment(answer)])] if label is not None else []
+    inline = ""
     if label is None:
-        label, answer = _item_with_answer(text)
-        first = [Para([Segment(answer)])] if label is not None else []
+        label, inline = _classify(Cell([para]))
     if label is not None:
         found.open_answer = None
         if label.kind == "heading":
