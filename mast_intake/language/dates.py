@@ -65,6 +65,14 @@ _SEASON = re.compile(
     re.IGNORECASE,
 )
 _HAS_SEASON = re.compile(r"(?i)spring|summer|autumn|winter")
+# Christmas and Easter, with or without a year: the holiday weeks around them.
+_HOLIDAY = re.compile(
+    r"\b(?:(?P<cue>last|this)\s+)?(?P<name>christmas|xmas|easter)(?:\s+(?P<year>(?:19|20)\d\d))?\b",
+    re.IGNORECASE,
+)
+_HOLIDAYS = {"christmas": ((12, 18), (1, 4)), "xmas": ((12, 18), (1, 4)), "easter": ((3, 20), (4, 30))}
+# The dash of a range between two numeric dates ("12/01/26-16/01/26"), read as a space.
+_RANGE_DASH = re.compile(r"(?<=\d)[-\u2013\u2014](?=\d{1,2}[/.]\d{1,2}[/.]\d)")
 # Cheap gates: most texts hold no month name or relative phrase, so the costly patterns that
 # need one are skipped for them.
 _HAS_MONTH = re.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
@@ -172,7 +180,7 @@ def find_dates(text: str, reference: date | None = None) -> list[DateMention]:
         taken.append((start, end))
         found.append(DateMention(start, end, text[start:end], value, precision, until))
 
-    for m in _NUMERIC.finditer(text):
+    for m in _NUMERIC.finditer(_RANGE_DASH.sub(" ", text)):
         add(m, _safe(_year(m.group("year")), int(m.group("month")), int(m.group("day"))), "day")
     has_month = _HAS_MONTH.search(text) is not None
     for pattern in (_DAY_MONTH, _MONTH_DAY) if has_month else ():
@@ -196,6 +204,8 @@ def find_dates(text: str, reference: date | None = None) -> list[DateMention]:
                              strictly=m.group("cue").lower() == "last"), "month")
     for m in _SEASON.finditer(text) if reference and _HAS_SEASON.search(text) else ():
         add(m, *_season(m.group("season").lower(), m.group("cue").lower() == "last", reference))
+    for m in _HOLIDAY.finditer(text) if reference else ():
+        add(m, *_holiday(m, reference))
     for m in _RELATIVE.finditer(text) if _HAS_RELATIVE.search(text) else ():
         resolved = _relative(m, reference)
         if resolved:
@@ -217,6 +227,24 @@ def _month_before(month: int, reference: date, strictly: bool = False) -> date:
     if month > reference.month or (strictly and month == reference.month):
         year -= 1
     return date(year, month, 1)
+
+
+def _holiday(match: re.Match, reference: date) -> tuple[date, Precision, date]:
+    """The holiday weeks named: of the year given, else the latest begun by the reference
+    ("last Christmas": the latest already over)."""
+    (first_month, first_day), (last_month, last_day) = _HOLIDAYS[match.group("name").lower()]
+
+    def weeks(year: int) -> tuple[date, date]:
+        end_year = year + (last_month < first_month)
+        return date(year, first_month, first_day), date(end_year, last_month, last_day)
+
+    if match.group("year"):
+        start, end = weeks(int(match.group("year")))
+    else:
+        start, end = weeks(reference.year)
+        if start > reference or ((match.group("cue") or "").lower() == "last" and end >= reference):
+            start, end = weeks(reference.year - 1)
+    return start, "range", end
 
 
 def _season(name: str, last: bool, reference: date) -> tuple[date, Precision, date]:

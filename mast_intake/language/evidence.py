@@ -28,7 +28,7 @@ _ONGOING = re.compile(
 # Words saying the concern has ended: "no missing episodes since", "nothing like it since half
 # term", "now living with dad and it is going well", "no longer sees him".
 _ENDED = re.compile(
-    r"\b(?:(?:no|not\s+any|nothing)\b[^.;]{0,60}?\bsince\b(?!\s+(?:she|he|they)\b[^.;]{0,30}\bstarted)"
+    r"\b(?:(?:no|not\s+any|nothing|nil|none)\b[^.;]{0,60}?\bsince\b(?!\s+(?:she|he|they)\b[^.;]{0,30}\bstarted)"
     r"|(?:has|have|had|is|was)\s*(?:not|n[\u2019']t)\s+(?:been\s+)?(?:missing|reported|seen|found|arrested"
     r"|excluded|in\s+contact|gone|had|happened|returned|used|self-harmed|drunk|drinking|out)\b"
     r"[^.;]{0,60}?\b(?:since|again)\b"
@@ -39,7 +39,8 @@ _ENDED = re.compile(
     r"|never\s+(?:happened|been\s+repeated)\s+again|not\s+(?:happened|been\s+repeated)\s+again"
     r"|now\s+(?:lives|living|settled|placed|moved)\b[^.;]{0,80}?\b(?:going\s+well|settled|happy|no\s+concerns|doing\s+well)"
     r"|(?:is|are|seems?|has)\s+now\s+(?:settled|doing\s+well|going\s+well)"
-    r"|historic(?:al|ally)?)\b",
+    r"|(?:been|was|is|all)\s+(?:good|fine|better|ok|okay|settled|calm)\s+since"
+    r"|historic(?:al|ally)?|\bhx\s+of)\b",
     re.IGNORECASE,
 )
 # "when she was 12", "at the age of 11", "aged 12 at the time": a year of the child's life.

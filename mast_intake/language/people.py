@@ -96,7 +96,9 @@ def introduced_initials(text: str) -> set[str]:
 def _near_plate_word(token: Token) -> bool:
     """True when a number-plate word is within a few tokens: a partial registration."""
     doc = token.doc
-    window = doc[max(0, token.i - _PLATE_WINDOW): token.i + _PLATE_WINDOW + 1]
+    before = [t for t in doc[max(0, token.i - 3 * _PLATE_WINDOW): token.i] if not t.is_punct]
+    after = [t for t in doc[token.i + 1: token.i + 3 * _PLATE_WINDOW] if not t.is_punct]
+    window = before[-_PLATE_WINDOW:] + after[:_PLATE_WINDOW]
     return any(t.lower_.rstrip(".:") in _PLATE_WORDS for t in window)
 
 
@@ -128,5 +130,6 @@ def is_named_or_described(sentence: Span, child_names: frozenset[str]) -> bool:
     return any(
         _CAPITALISED.match(t.text) and t.i != sentence.start and t.text not in child_names
         and t.text not in _NOT_NAMES and t.lower_ not in PLATFORMS
+        and t.doc[t.i - 1].lower_ != "the"  # "outside the Co-op" is a place
         for t in sentence
     )

@@ -93,6 +93,7 @@ TERMS: dict[str, tuple[list[list[dict]], str]] = {
          [{"LOWER": {"IN": ["her", "his", "their"]}}, {"LOWER": "own", "OP": "?"}, {"LOWER": "choice"}],
          [{"LOWER": "by"}, {"LOWER": "choice"}],
          [{"LOWER": {"IN": ["willingly", "voluntarily"]}}],
+         [{"LOWER": "willing"}, {"LOWER": {"IN": ["participant", "participants", "victim", "partner"]}}],
          [{"LOWER": "of"}, {"LOWER": {"IN": ["her", "his", "their"]}}, {"LOWER": "own"},
           {"LOWER": "free", "OP": "?"}, {"LOWER": "will"}]],
         "a child cannot choose to be exploited: describe what draws or pressures the child, e.g. "
@@ -124,7 +125,9 @@ TERMS: dict[str, tuple[list[list[dict]], str]] = {
     ),
     "attention seeking": (
         [[{"LOWER": "attention"}, {"LOWER": "-", "OP": "?"}, {"LOWER": {"IN": ["seeking", "seeker"]}}],
-         [{"LOWER": "attention-seeking"}]],
+         [{"LOWER": "attention-seeking"}],
+         [{"LOWER": {"IN": ["enjoys", "enjoyed", "enjoying", "likes", "liked", "loves", "craves", "wants"]}},
+          {"LOWER": {"IN": ["the", "all", "their", "male"]}, "OP": "?"}, {"LOWER": "attention"}]],
         "describe the behaviour and what it may tell us, e.g. \"is asking for help in the only way "
         "she can\"",
     ),

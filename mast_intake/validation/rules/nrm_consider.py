@@ -18,7 +18,8 @@ _PLACES_NOT_MOVEMENT = (
 _MOVEMENT = re.compile(
     r"\btraffick\w*|\bcounty lines?\b|\bcuckoo\w*|\bout of (?:the )?(?:area|county|town)\b"
     r"|\b(?:train|bus|coach) tickets?\b"
-    r"|\b(?:taken|driven|moved|transported|collected|brought|sent|picked)(?:\s+(?:her|him|them))?(?:\s+up)?"
+    r"|\b(?:taken|took|driven|drove|moved|transported|collected|brought|sent|picked)"
+    r"(?:\s+(?:her|him|them))?(?:\s+(?:up|down|over|back))?"
     r"\s+(?:to|from|between|across)\s+(?:(?:a|an|the)\s+)?"
     + _PLACES_NOT_MOVEMENT +
     r"(?:another|other|different|a different|various)?\s*(?:[A-Z][a-z]+|towns?|cit(?:y|ies)|count(?:y|ies)"
@@ -32,6 +33,26 @@ _FOUND_IN = re.compile(r"\b(?:found|located|traced|recovered)\s+(?:in|at)\s+(?P<
 _NOT_TOWNS = frozenset({"The", "His", "Her", "Their", "School", "Home", "Hospital", *calendar.month_name[1:],
                         *calendar.day_name})
 _ALREADY = re.compile(r"\b(?:NRM|national referral mechanism)\b", re.IGNORECASE)
+
+
+# Family, carers and professionals taking the child somewhere is not trafficking.
+_FAMILY_BEFORE = re.compile(
+    r"\b(?:mum|mam|mother|dad|father|nan|gran|grandma|grandad|aunt|auntie|uncle|carers?|foster|"
+    r"teacher|school|police|ambulance|social worker|sister|brother|family)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+_MOVING_VERBS = frozenset("taken took driven drove moved transported collected brought sent picked".split())
+
+
+def _movement(text: str) -> re.Match | None:
+    """The first sign of the child being moved by others (not by family or professionals)."""
+    for match in _MOVEMENT.finditer(text):
+        moved_by = match.group(0).split()[0].lower() in _MOVING_VERBS
+        if not (moved_by and _FAMILY_BEFORE.search(text[: match.start()])):
+            return match
+    return None
 
 
 def _found_away(text: str, address: str) -> re.Match | None:
@@ -82,7 +103,7 @@ class NrmConsider(Rule):
             return []
         address = record.child.fields.get("address", "").lower()
         for _, text in texts:
-            match = _MOVEMENT.search(text) or _found_away(text, address)
+            match = _movement(text) or _found_away(text, address)
             if match:
                 return [self.finding(
                     None,

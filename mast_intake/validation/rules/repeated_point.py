@@ -70,7 +70,10 @@ def _statements(record: Assessment) -> list[_Statement]:
 def _same_incident(a: _Statement, b: _Statement) -> bool:
     overlap = len(a.words & b.words) / len(a.words | b.words)
     if a.days and b.days and not a.days & b.days:
-        return False  # two different days are two incidents, however alike the words
+        # Different days are different incidents, unless one night runs into the next morning
+        # and the two tell it with the same specifics (a time and a vehicle, say).
+        next_day = any(abs((x - y).days) == 1 for x in a.days for y in b.days)
+        return next_day and len(a.specifics.shared_kinds(b.specifics)) >= 2
     if overlap >= SAME_WORDS:
         return True
     shared = a.specifics.shared_kinds(b.specifics)
