@@ -40,6 +40,7 @@ _ENDED = re.compile(
     r"|now\s+(?:lives|living|settled|placed|moved)\b[^.;]{0,80}?\b(?:going\s+well|settled|happy|no\s+concerns|doing\s+well)"
     r"|(?:is|are|seems?|has)\s+now\s+(?:settled|doing\s+well|going\s+well)"
     r"|(?:been|was|is|all)\s+(?:good|fine|better|ok|okay|settled|calm)\s+since"
+    r"|(?:has|have|had)\s+(?:now\s+)?(?:settled|calmed(?:\s+down)?|improved)|none\s+so\s+far"
     r"|historic(?:al|ally)?|\bhx\s+of)\b",
     re.IGNORECASE,
 )
@@ -81,6 +82,11 @@ def event_dates(
 def says_ended(text: str) -> re.Match | None:
     """Where the text says the concern has ended or is historical, if it does."""
     return _ENDED.search(text)
+
+
+def ended_clauses(text: str) -> list[tuple[int, int]]:
+    """Where the text says the concern has ended, to the end of each clause ("none since May")."""
+    return [(m.start(), m.end()) for m in re.finditer(_ENDED.pattern + r"[^.;]*", text, re.IGNORECASE)]
 
 
 def says_ongoing(text: str) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from mast_intake.language.nlp import ACRONYM, POSTCODE, VEHICLE_REG, acronyms, brands
-from mast_intake.language.specifics import PLATFORMS
+from mast_intake.language.specifics import PLATFORMS, VEHICLES
 
 _INITIALS = re.compile(r"^(?:[A-Z]{2,3}|(?:[A-Z]\.){2,3}|[A-Z]\.[A-Z])$")
 # The same shapes inside running text: a cheap first look before the text is parsed.
@@ -127,6 +127,8 @@ def is_named_or_described(sentence: Span, child_names: frozenset[str]) -> bool:
     """True when the sentence names someone other than the child, or describes them."""
     if _DESCRIPTION.search(sentence.text) or any(e.label_ == "PERSON" for e in sentence.ents):
         return True
+    if any(t.lower_ in VEHICLES for t in sentence) or "plate" in sentence.text.lower():
+        return True  # "an older male in a white BMW with a private plate" can be traced
     return any(
         _CAPITALISED.match(t.text) and t.i != sentence.start and t.text not in child_names
         and t.text not in _NOT_NAMES and t.lower_ not in PLATFORMS

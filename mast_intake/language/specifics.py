@@ -105,7 +105,8 @@ def _names(text: str, leave_out: frozenset[str]) -> frozenset[str]:
     found = set()
     for sentence in re.split(r"(?<=[.!?;:])\s+|\n", text):
         words = sentence.split()
-        index = 1
+        # A sentence may start with a full name ("Aaron Briggs assaulted her"), not one word.
+        index = 0 if len(words) > 1 and _CAPITALISED.match(words[1]) else 1
         while index < len(words):
             start, run = index, []
             while index < len(words) and (match := _CAPITALISED.match(words[index])):
@@ -116,7 +117,7 @@ def _names(text: str, leave_out: frozenset[str]) -> frozenset[str]:
                 index += 1
                 if not re.search(r"[\w'\u2019]$", words[index - 1]):
                     break  # punctuation after a word ends the name
-            if run and not (len(run) == 1 and words[start - 1].lower() in _PLACE_CUES):
+            if run and not (len(run) == 1 and (start == 0 or words[start - 1].lower() in _PLACE_CUES)):
                 found.add(" ".join(run))
             index += 0 if run else 1
     return frozenset(found)

@@ -6,7 +6,13 @@ import calendar
 from datetime import date
 
 from mast_intake.language.dates import DateMention
-from mast_intake.language.evidence import ages_mentioned, event_dates, says_ended, says_ongoing
+from mast_intake.language.evidence import (
+    ages_mentioned,
+    ended_clauses,
+    event_dates,
+    says_ended,
+    says_ongoing,
+)
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.models.form import is_current_only
@@ -19,6 +25,12 @@ def month_before(day: date) -> date:
     """The same day one calendar month earlier (the last day of a shorter month)."""
     year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _in_ended_clause(text: str, mention: DateMention) -> bool:
+    """A date in "none so far this year" or "nothing since 3 May" says when it stopped, not
+    that it is still happening."""
+    return any(start <= mention.start and mention.end <= end for start, end in ended_clauses(text))
 
 
 class HistoricalScored(Rule):
@@ -66,6 +78,7 @@ class HistoricalScored(Rule):
             mentions = [
                 (t, m) for t in texts
                 for m in (*event_dates(t, record.assessment_date, births), *ages_mentioned(t, dob))
+                if not _in_ended_clause(t, m)
             ]
             days = [m.latest for _, m in mentions] + [u.date for u in item.updates if u.date]
             if days and max(days) >= cutoff:
