@@ -18,15 +18,6 @@ _MARKER = re.compile(
 )
 _SCORE_ONLY = re.compile(r"^\s*(?:score\s*[:=]?\s*)?(\d{1,2})\s*[-\u2013\u2014:.]?\s*$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?;)\]]\s*$")
-# "Kaiden Jones - known as KJ", "Charlie-Jay Ward (goes by CJ)", "Ella Hart aka Elz", "Tom Rae (TJ)".
-_ALIAS = re.compile(
-    r"^(?P<name>.+?)\s*(?:[(\[]\s*|[,;/\u2013\u2014-]\s*)?"
-    r"(?:(?:also\s+)?known\s+as|k/a|a\.?k\.?a\.?|goes\s+by|prefers(?:\s+to\s+be\s+called)?|"
-    r"likes\s+to\s+be\s+called|calls?\s+(?:him|her|them)sel(?:f|ves)|nickname(?:d)?|alias)"
-    r"\b\s*[:\-]?\s*(?P<alias>[^)\]]+?)\s*[)\]]?\s*$"
-    r"|^(?P<plain>[^()]+?)\s*\((?P<short>[^()]{1,20})\)\s*$",
-    re.IGNORECASE,
-)
 _UPDATE_PREFIX = re.compile(r"^\s*(?:update[ds]?\b)?\s*[:\-\u2013(]?\s*", re.IGNORECASE)
 
 
@@ -56,17 +47,6 @@ def score_only(text: str) -> int | None:
     """The number in a cell that holds only a score ("1", "Score 1", "0 -"), else None."""
     match = _SCORE_ONLY.match(text)
     return int(match.group(1)) if match else None
-
-
-def split_alias(text: str) -> tuple[str, str]:
-    """A name field as (name, alias): the alias is what follows "known as", "aka" or a bracket."""
-    text = " ".join(text.split())
-    match = _ALIAS.match(text)
-    if not match:
-        return text, ""
-    name = match.group("name") or match.group("plain")
-    alias = match.group("alias") or match.group("short")
-    return name.strip(" ,;/-\u2013\u2014"), alias.strip(" \"'\u201c\u201d")
 
 
 def _update(text: str) -> Update:

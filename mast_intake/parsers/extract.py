@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from mast_intake.language.aliases import split_alias
 from mast_intake.language.dates import age_and_dob, first_date
 from mast_intake.models.assessment import Assessment, ChildDetails, ItemEntry
 from mast_intake.models.form import DETAILS, ITEMS, Category
-from mast_intake.parsers.entries import read_answer, score_marker, split_alias
+from mast_intake.parsers.entries import read_answer, score_marker
 from mast_intake.parsers.labels import Label, label_strength, match_label
 from mast_intake.parsers.layout import Block, Cell, Para, Segment, distinct_cells
 from mast_intake.parsers.rejections import ParseRejected

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from mast_intake.language.aliases import split_alias
 from mast_intake.language.dates import age_and_dob, first_date
 from mast_intake.models.assessment import Assessment, ChildDetails, Entry, ItemEntry, Update
 from mast_intake.models.form import ITEMS, band_for
@@ -82,8 +83,12 @@ def record_from_case(case: dict) -> Assessment:
     if "item" in case:
         specs[case["item"]] = {"score": case.get("score", 1), "text": case["text"]}
     items = {key: _item(key, specs.get(key, {})) for key in ITEMS}
-    fields = {"name": child.get("name", "Nia Okafor"), "age_dob": child.get("age_dob", "")}
+    # The name box as written: an alias in it ("Kaiden Jones - known as KJ") is read apart.
+    name, alias = split_alias(child.get("name", "Nia Okafor"))
+    fields = {"name": name, "age_dob": child.get("age_dob", "")}
     fields.update({key: child[key] for key in ("known_as", "address") if child.get(key)})
+    if alias:
+        fields["known_as"] = "; ".join(filter(None, (alias, fields.get("known_as"))))
     record = Assessment(
         file_name="case.docx",
         sha256="",
