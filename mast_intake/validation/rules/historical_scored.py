@@ -42,6 +42,13 @@ class HistoricalScored(Rule):
     their date, marked as historical, and score 0. A historical entry scored 0 is correct. Dates
     of birth written next to names are not read as the date of an event.
 
+    Every date form counts, read against the assessment date: 15.03.26, 5-5-26, 20/03, w/c 4/5,
+    "Dec 2025/Jan 2026", "in July", "last October", "last summer", "over Christmas", "a
+    fortnight ago", "when she was 12". An item is found when its latest dated evidence is more
+    than a month old and nothing says it is still happening ("still", "ongoing", "every
+    weekend", "since March"), or when it says the concern has ended ("no missing episodes
+    since", "now living with dad and it is going well", "historical") without a recent date.
+
     **Anti-pattern** (assessment dated 10 June 2026)
 
         Periods of going missing overnight: 1- Amy went missing on 2 February 2025 and was

@@ -54,7 +54,9 @@ class UnnamedPerson(Rule):
     Details of the people around the child help the police and MAST identify who may pose a
     risk and disrupt the exploitation. Please add the person's name and anything known about
     them: age, description, car, where they live or spend time. If the name is not known,
-    please say so and describe them.
+    please say so and describe them. A person named, nicknamed or described (age, looks, car
+    or plate, where they live or work) in the same sentence is not a finding, nor is a
+    sentence saying there is nobody ("she doesn't have a boyfriend").
 
     **Anti-pattern**
 
