@@ -35,6 +35,7 @@ _ADULTS = frozenset(
     "boyfriend man men male males adult adults driver he's perpetrator perpetrators uncle "
     "stepdad partner".split()
 )
+_FAMILY = frozenset("mum mother dad father parents parent family carer carers nan gran".split())
 _NEGATION = frozenset({"not", "n't", "never", "no", "cannot", "nor", "without"})
 # A sentence that questions the wording it quotes or reports is not using it.
 _CHALLENGE = re.compile(
@@ -192,7 +193,8 @@ class JudgementalLanguage(Rule):
             for match_id, start, end in matcher(doc):
                 span = doc[start:end]
                 label = doc.vocab.strings[match_id]
-                if _not_the_workers_words(text, span) or _safe_choice(label, span):
+                if (_not_the_workers_words(text, span) or _safe_choice(label, span)
+                        or _not_the_childs_lifestyle(label, span)):
                     continue
                 found.setdefault(key, []).append((label, span, text))
         findings = []
@@ -218,6 +220,14 @@ def _not_the_workers_words(text: str, span: Span) -> bool:
     if any(token.lower_ in _NEGATION for token in before):
         return True
     return bool(_CHALLENGE.search(span.sent.text))
+
+
+def _not_the_childs_lifestyle(label: str, span: Span) -> bool:
+    """ "Mum's chaotic lifestyle" is about a parent, not blame on the child."""
+    if label != "lifestyle":
+        return False
+    before = span.doc[max(span.sent.start, span.start - 3): span.start + 1]
+    return any(token.lower_ in _ADULTS | _FAMILY for token in before)
 
 
 def _safe_choice(label: str, span: Span) -> bool:
