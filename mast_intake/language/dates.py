@@ -46,7 +46,7 @@ _RELATIVE = re.compile(
 # A day and month with no year, only after a word that makes it a date: "on 20/03", "w/c 4/5",
 # "Mon 7/9", "(8/9 and 14/9)". Bare "3/4" may be a fraction or a score.
 _DAY_MONTH_NUMERIC = re.compile(
-    r"(?:\b(?:on|w/?c|wc|from|since|until|till|to|and|of|dated|between|by|before|after|around|"
+    r"(?:\b(?:on|w/?c|wc|w/?e|from|since|and|dated|between|before|after|around|"
     r"mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\.?"
     r"\s+|[(,&\u2013\u2014-]\s*)"
     r"(?P<day>[0-3]?\d)/(?P<month>[01]?\d)(?![\d/])",
@@ -54,20 +54,21 @@ _DAY_MONTH_NUMERIC = re.compile(
 )
 # A month on its own: "in July", "last October", "since March", "during the summer of", "July's".
 _MONTH_ONLY = re.compile(
-    rf"\b(?P<cue>in|during|since|over|throughout|from|until|till|by|last|early|late|mid|"
+    rf"\b(?P<cue>in|during|since|over|throughout|from|last|early|late|mid|"
     rf"(?:the\s+)?(?:end|start|beginning|middle)\s+of)[\s-]+(?:the\s+)?{_MONTH}(?!\s*\d)\b",
     re.IGNORECASE,
 )
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _SEASON = re.compile(
-    r"\b(?P<cue>last|this|in\s+the|over\s+the|during\s+the|since\s+the|the)\s+"
+    r"\b(?P<cue>last|this|over\s+the|during\s+the|since\s+the)\s+"
     r"(?P<season>spring|summer|autumn|winter)(?:\s+(?:holidays?|term|break))?\b",
     re.IGNORECASE,
 )
 _HAS_SEASON = re.compile(r"(?i)spring|summer|autumn|winter")
 # Christmas and Easter, with or without a year: the holiday weeks around them.
 _HOLIDAY = re.compile(
-    r"\b(?:(?P<cue>last|this)\s+)?(?P<name>christmas|xmas|easter)(?:\s+(?P<year>(?:19|20)\d\d))?\b",
+    r"\b(?:(?P<cue>last|this)\s+|(?:over|at|during|since|before|after)\s+)"
+    r"(?P<name>christmas|xmas|easter)(?:\s+(?P<year>(?:19|20)\d\d))?\b",
     re.IGNORECASE,
 )
 _HOLIDAYS = {"christmas": ((12, 18), (1, 4)), "xmas": ((12, 18), (1, 4)), "easter": ((3, 20), (4, 30))}
