@@ -192,6 +192,10 @@ class Settings:
     processed_folder: str = "Processed"
     quarantine_folder: str = "Quarantine"
     spacy_model: str = ""
+    # The council's own agency and team acronyms, never read as a person's initials.
+    local_acronyms: list[str] = field(
+        default_factory=lambda: ["NYC", "NYCC", "NYP", "NYSCP", "NYFRS", "IDAS", "TEWV", "MACE"]
+    )
     review_comments_attachment: bool = True
     # A Jinja2 file laying out the case note's block for the case record; "" for the default.
     case_record_template: str = ""

@@ -1,4 +1,5 @@
-"""What the checks may be told from outside the record: review intervals and the spaCy model."""
+"""What the checks may be told from outside the record: review intervals, the spaCy model and
+the council's local acronyms."""
 
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ class CheckOptions:
     medium_weeks: int = 8
     low_weeks: int = 12
     spacy_model: str = ""
+    local_acronyms: frozenset[str] = frozenset()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CheckOptions:
         review = settings.review
-        return cls(review.high_weeks, review.medium_weeks, review.low_weeks, settings.spacy_model)
+        return cls(review.high_weeks, review.medium_weeks, review.low_weeks, settings.spacy_model,
+                   frozenset(word.strip() for word in settings.local_acronyms if word.strip()))
 
     def review_weeks(self, category: Category) -> int:
         return {"high": self.high_weeks, "medium": self.medium_weeks, "low": self.low_weeks}[category]
