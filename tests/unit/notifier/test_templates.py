@@ -221,7 +221,7 @@ def test_matching_score_says_so_and_missing_total_is_not_given():
     text, _ = render("precheck", f.precheck())
     assert "match our count" in text
     text, _ = render("precheck", f.precheck(score=f.score(stated=None, computed=5)))
-    assert "On your tool: not given (Not given)" in text
+    assert "On your tool: total not given, risk level Not given" in text
 
 
 def test_precheck_names_meeting_and_joining_by_phone():
