@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from mast_intake.domain.agenda import Deferral
 from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.storage.errors import DecisionNotAllowed, InvalidTransition, LeaseLost
 from mast_intake.storage.tables import AgendaEntry, Submission
@@ -66,7 +67,7 @@ def decide(uow: AbstractUnitOfWork, entry: AgendaEntry | int, **extra: object):
         recommendations="Fictional recommendation.",
         actions=[{"text": "Fictional action", "owner": "Social care"}],
         tier1=False,
-        nrm="considered",
+        nrm="not_referred",
         next_review_date=date(2026, 4, 27),
         decided_by="chair@example.invalid",
     )
@@ -319,9 +320,14 @@ class RepositoryContract:
                 uow.agenda.place_on_meeting([uow.agenda.get(early.id)], next_meeting)
             with pytest.raises(InvalidTransition):
                 uow.agenda.mark_decided(uow.agenda.get(late.id))
-            deferred = uow.agenda.defer(uow.agenda.get(early.id))
+            deferred = uow.agenda.store_deferral(uow.agenda.get(early.id), Deferral(
+                early.id, meeting, next_meeting, "chair@example.invalid", received(9)))
             uow.commit()
-        assert (deferred.state, deferred.deferrals) == ("deferred", 1)
+        assert (deferred.state, deferred.deferrals, deferred.meeting_date) == ("deferred", 1, next_meeting)
+        with new_uow() as uow:
+            carried = [(e.id, d.to_day) for e, d in uow.agenda.deferred_from(meeting)]
+            assert carried == [(early.id, next_meeting)]
+            assert [d.from_day for d in uow.agenda.deferrals_of(early.id)] == [meeting]
         with new_uow() as uow:
             due = uow.agenda.queued_before(received(8, day=3))
             assert [e.id for e in due] == [early.id, late.id]
@@ -332,6 +338,7 @@ class RepositoryContract:
         assert decided.state == "decided"
         with new_uow() as uow:
             assert uow.agenda.for_meeting(meeting) == []
+            assert [e.id for e, _ in uow.agenda.deferred_from(meeting)] == [early.id]
             assert [e.state for e in uow.agenda.for_meeting(next_meeting)] == ["decided", "on_agenda"]
             assert uow.agenda.for_submission(late.submission_id).id == late.id
 
