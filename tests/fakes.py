@@ -509,6 +509,12 @@ class FakeDecisionRepository(_FakeRepository):
 
 
 class FakeOutboxRepository(_FakeRepository):
+    def has(self, message_id: str) -> bool:
+        return self.queued_at(message_id) is not None
+
+    def queued_at(self, message_id: str) -> datetime | None:
+        return next((r.created_at for r in self._all(Outbox) if r.message_id == message_id), None)
+
     def add(self, message_id: str, kind: str, recipients: Sequence[str], subject: str, mime: bytes) -> Outbox:
         if kind not in OUTBOX_KINDS:
             raise ValueError(f"outbox kind must be one of {', '.join(OUTBOX_KINDS)}")

@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from mast_intake.config.settings import Settings
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.finding import Finding
-from mast_intake.notifier.agenda import meeting_for
+from mast_intake.notifier.agenda import calendar_of
 from mast_intake.notifier.agenda_docx import DOCX_MIME
 from mast_intake.notifier.compose import Attachment, Envelope, compose_precheck, compose_rejection
 from mast_intake.notifier.review_copy import annotate_docx, rebuild_docx, review_file_name
@@ -103,7 +103,7 @@ def compose_replies(
 ) -> list[EmailMessage]:
     """One pre-check reply per tool read (the first also lists files not read), else one rejection."""
     not_read = tuple(RejectedFileView.for_reason(r.file_name, r.reason) for r in rejected)
-    meeting_at = meeting_for(received_at, settings.meeting)
+    meeting_at = calendar_of(settings.meeting).meeting_for(received_at)
     messages = []
     for index, tool in enumerate(read):
         view = PrecheckView(

@@ -951,6 +951,10 @@ class OutboxRepository(_Repository):
         """True when an email with this Message-ID was ever queued."""
         return self.session.exec(select(Outbox.id).where(Outbox.message_id == message_id)).first() is not None
 
+    def queued_at(self, message_id: str) -> datetime | None:
+        """When the email with this Message-ID was queued, or None if it never was."""
+        return self.session.exec(select(Outbox.created_at).where(Outbox.message_id == message_id)).first()
+
     def add(self, message_id: str, kind: str, recipients: Sequence[str], subject: str, mime: bytes) -> Outbox:
         """Queue an email; if one with this Message-ID is already queued, that row is returned."""
         if kind not in OUTBOX_KINDS:
