@@ -66,7 +66,7 @@ def running(tmp_path: Path) -> Iterator[Running]:
     drop(settings.maildir_path, email_with([("tool.docx", build_form(spec))]))
     poll_once(app.poll_context())
     with app.uow() as uow:
-        place_cases(uow, next_meeting_date(app.clock(), settings), settings)
+        place_cases(uow, next_meeting_date(app.clock(), settings), settings, app.clock())
         uow.commit()
     add_user(app, "cora.coordinator", "coordinator")
     thread = serve_in_background(app)
