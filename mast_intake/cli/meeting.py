@@ -82,6 +82,7 @@ def agenda(ctx: click.Context, day: date | None, as_json: bool, docx_path: Path 
             view, cases = agenda_for(uow, meeting_day, app.settings, now)
         except DomainError as exc:
             raise click.ClickException(str(exc)) from exc
+        waiting = uow.agenda.waiting_count()
         if send_it:
             queue_agenda_email(uow, view, meeting_day, app.settings)
             uow.commit()
@@ -95,6 +96,8 @@ def agenda(ctx: click.Context, day: date | None, as_json: bool, docx_path: Path 
         return
     click.echo(f"MAST CSE meeting {meeting_day.isoformat()} at {app.settings.meeting.time}: "
                f"{len(cases)} case(s)")
+    if waiting:
+        click.echo(f"{waiting} case(s) wait to be placed on a meeting: mast-intake agenda place")
     for number, case in enumerate(cases, start=1):
         facts = case.to_dict()
         click.echo(
