@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
+from mast_intake.domain.review import ReviewIntervals, review_due
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.options import CheckOptions
 from mast_intake.validation.rule import Rule
-from mast_intake.validation.rules.category_mismatch import explains_category
 
 
 class ReviewDue(Rule):
@@ -17,8 +15,9 @@ class ReviewDue(Rule):
     Risk is fluid, so the tool is reviewed with the case plan at least every 6 weeks for high
     risk, every 8 weeks for medium and every 12 weeks for low (the intervals are set by the
     service). Any change in risk, incident of concern or missing episode should lead to an
-    earlier review. The category is the one you gave when you explained it, otherwise the
-    band of the score.
+    earlier review. The date counts from the assessment date at the risk category you gave
+    (the band of the score when none is given): the same rule the agenda and reminders use
+    (``mast_intake.domain.review``). A date already past is overdue: send an updated tool.
 
     **Anti-pattern**
 
@@ -41,14 +40,15 @@ class ReviewDue(Rule):
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:
         if record.assessment_date is None:
             return []
-        category = record.computed_category
-        if record.stated_category and (record.stated_category == category or explains_category(record)):
-            category = record.stated_category
-        weeks = options.review_weeks(category)
-        due = record.assessment_date + timedelta(weeks=weeks)
-        return [self.finding(
-            None,
-            f"At {category} risk, please review this tool by {due:%d/%m/%Y} ({weeks} weeks after "
-            f"the assessment date), or sooner if anything changes.",
-            record.date_version.strip(),
-        )]
+        category = record.stated_category or record.computed_category
+        intervals = ReviewIntervals(options.high_weeks, options.medium_weeks, options.low_weeks)
+        due = review_due(assessed_on=record.assessment_date, stated_band=category, intervals=intervals)
+        today = options.today() if options.today else None
+        if today is not None and due.overdue_on(today):
+            message = (f"At {category} risk this tool was due for review by {due.due:%d/%m/%Y} "
+                       f"({due.weeks} weeks after the assessment date): it is overdue since "
+                       f"{due.due:%d/%m/%Y}. Please send an updated tool.")
+        else:
+            message = (f"At {category} risk, please review this tool by {due.due:%d/%m/%Y} ({due.weeks} "
+                       "weeks after the assessment date), or sooner if anything changes.")
+        return [self.finding(None, message, record.date_version.strip())]
