@@ -81,9 +81,10 @@ def _poll_and_decide(service: Service) -> None:
     service.send_tool(_second_tool(), name="Eira Pascoe CSE tool.docx")
     counts = json.loads(service.run("poll", "--once").stdout)
     assert counts["parsed"] == 2
-    service.run("agenda", "--json")
-    service.run("decide", "1", "--level", "medium", "--status", "added", "--action", "Safety plan",
-                "--owner", "Alex Worker", "--nrm", "no", "--notes", NOTES, "--by", "MAST chair")
+    service.run("agenda", "place")
+    service.run("decide", "1", "--level", "medium", "--rationale", "Fictional rationale.", "--status",
+                "added", "--action", "Safety plan", "--owner", "Alex Worker", "--nrm", "not_applicable",
+                "--notes", NOTES, "--by", "MAST chair")
 
 
 def test_with_encryption_on_no_name_is_readable_at_rest(service: Service) -> None:
