@@ -432,6 +432,24 @@ class RepositoryContract:
             assert [d.level for d in uow.decisions.for_child(child.id)] == ["medium", "high"]
             assert uow.decisions.get(original.id).level == "medium"
 
+    def test_the_complete_record_round_trips(self, new_uow: NewUow) -> None:
+        with new_uow() as uow:
+            entry = uow.agenda.enqueue(add_submission(uow), False, False)
+            uow.agenda.place_on_meeting([entry], date(2026, 3, 2))
+            decide(uow, entry, case_status="closed_after_review", nrm="referred",
+                   nrm_referral_date=date(2026, 3, 1), nrm_first_responder="Fictional Responder",
+                   level_rationale="Fictional rationale.", police_systems_updated=True,
+                   police_updated_by="Fictional Officer", disruption="Fictional disruption.",
+                   decided_by_role="MAST chair",
+                   actions=[{"text": "Fictional action", "owner": "Social care", "due": "2026-03-20"}])
+            uow.commit()
+        with new_uow() as uow:
+            record = uow.decisions.current(entry.id)
+        assert (record.case_status, record.nrm, record.nrm_referral_date) == (
+            "closed_after_review", "referred", date(2026, 3, 1))
+        assert record.actions[0].due == date(2026, 3, 20) and record.decided_by_role == "MAST chair"
+        assert (record.police_systems_updated, record.police_updated_by) == (True, "Fictional Officer")
+
     def test_decision_values_are_checked(self, new_uow: NewUow) -> None:
         with new_uow() as uow:
             entry = uow.agenda.enqueue(add_submission(uow), False, False)

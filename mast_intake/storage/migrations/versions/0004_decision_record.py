@@ -115,8 +115,11 @@ def _change_decision(new: bool) -> None:
         _sqlite_no_update_trigger()
         return
     # PostgreSQL changes constraints and columns in place; adding columns is not an UPDATE.
-    op.drop_constraint(op.f("ck_decision_case_status"), "decision", type_="check")
-    op.drop_constraint(op.f("ck_decision_nrm"), "decision", type_="check")
+    # Revision 0001 named these through the naming convention a second time
+    # (ck_decision_ck_decision_nrm); whichever name is there goes, and the models' name comes back.
+    for column in ("case_status", "nrm"):
+        for name in (f"ck_decision_{column}", f"ck_decision_ck_decision_{column}"):
+            op.execute(f"ALTER TABLE decision DROP CONSTRAINT IF EXISTS {name}")
     if new:
         for column in _new_columns():
             op.add_column("decision", column)
