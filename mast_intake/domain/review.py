@@ -52,8 +52,8 @@ class ReviewDue:
         return max(0, (today - self.due).days)
 
     def text(self, today: date) -> str:
-        """The sentence every output uses: "due by 2027-02-07" or "overdue since 2026-05-07"."""
-        when = f"{self.due.day} {self.due:%B %Y}"
+        """The words every output uses: "due by Sunday 7 February 2027" or "overdue since ..."."""
+        when = f"{self.due:%A} {self.due.day} {self.due:%B %Y}"
         if self.overdue_on(today):
             return f"overdue since {when}: please send an updated risk tool now"
         return f"due by {when}"

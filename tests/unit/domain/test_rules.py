@@ -62,8 +62,9 @@ def test_review_after_a_decision_counts_from_the_decision_at_the_agreed_level() 
 
 def test_a_review_date_already_past_says_overdue() -> None:
     due = review_due(assessed_on=date(2026, 3, 12), stated_band="medium", intervals=INTERVALS)
-    assert due.text(date(2026, 12, 2)) == "overdue since 7 May 2026: please send an updated risk tool now"
-    assert due.text(date(2026, 5, 1)) == "due by 7 May 2026"
+    overdue = "overdue since Thursday 7 May 2026: please send an updated risk tool now"
+    assert due.text(date(2026, 12, 2)) == overdue
+    assert due.text(date(2026, 5, 1)) == "due by Thursday 7 May 2026"
 
 
 def test_escalation_only_after_the_worker_has_had_the_configured_days() -> None:

@@ -270,7 +270,7 @@ def test_agenda_text_lists_cases_in_order_with_prompts():
         assert "asks to close the case" in body
         assert "Deferred from the meeting on Friday 1 May 2026" in body
         assert "Awaiting a corrected tool" in body
-        assert "Up from 14 to 20" in body and "Down from 8 to 3" in body
+        assert "Up from 14 (medium) to 20 (high)" in body and "Down from 8 (low) to 3 (low)" in body
         assert "Selby Children and Families" in body
         assert "Monday 15 June 2026" in body
     assert "[MUST FIX] TOTAL_MISMATCH" in text
@@ -290,7 +290,7 @@ def test_case_note_carries_the_decision():
     text, html = render("case_note", f.case_note())
     for body in (text, text_of(html)):
         assert "Agreed risk level" in body and "Medium" in body
-        assert "CSE case status: Added" in body and "CSE case status added" not in body
+        assert "Added" in body and "CSE case status added" not in body
         assert "Invite police to the next core group." in body and "Social worker" in body
         assert "Monday 18 May 2026" in body and "no date agreed" in body  # the actions' "By"
         assert "Referral made Monday 4 May 2026; first responder: Fictional First Responder" in body
@@ -300,6 +300,11 @@ def test_case_note_carries_the_decision():
         assert "Monday 29 June 2026" in body
         assert "Sam Chair, MAST" in body
         assert "CORRECTION" not in body
+
+
+def test_case_note_says_the_case_status_once():
+    text, _ = render("case_note", f.case_note())
+    assert "CSE case status: Added\n" in text
 
 
 def test_case_note_correction_is_marked_first():

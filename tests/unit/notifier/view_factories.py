@@ -115,6 +115,7 @@ def case(reference: str, stated: int | None, computed: int, *, is_review: bool =
         consider_band=consider_band(sc.stated_band, sc.computed_band),
         is_review=is_review,
         review_due=date(2026, 6, 15),
+        review_text="due by Monday 15 June 2026",
     )
     values.update(kw)
     return AgendaCaseView(**values)
