@@ -94,7 +94,7 @@ def deferral_target(entry: EntryLike, calendar: MeetingCalendar) -> date:
 def where_is(entry: EntryLike, replaced_by_reference: str | None = None) -> str:
     """Where the case is now, as a clause: "it is waiting to be placed on a meeting" ..."""
     if entry.state == Q:
-        return "it is waiting to be placed on a meeting (mast-intake agenda place)"
+        return "it is waiting to be placed on a meeting"
     if entry.state == DEF:
         return f"it is deferred to the meeting on {entry.meeting_date}"
     if entry.state == ON:
