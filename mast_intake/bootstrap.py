@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from mast_intake.config.settings import Settings
 from mast_intake.intake.mailbox import Mailbox
@@ -137,7 +138,8 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] = utc_now,
     # DatabaseUnusable, before anything is written, for an empty, damaged or foreign database.
     prepare_database(settings.db_url)
     factory = make_session_factory(make_engine(settings.db_url))
-    options = CheckOptions.from_settings(settings)
+    zone = ZoneInfo(settings.meeting.timezone)
+    options = CheckOptions.from_settings(settings, today=lambda: clock().astimezone(zone).date())
     uow = partial(SqlUnitOfWork, factory, sealer=sealer, clock=clock)
     attachments = AttachmentStore(settings.attachments_path, sealer)
     if check_keys:

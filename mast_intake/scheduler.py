@@ -14,6 +14,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from mast_intake.bootstrap import App
 from mast_intake.intake.mailbox import MailboxError
 from mast_intake.intake.poll import poll_once
+from mast_intake.notifier.agenda import calendar_of
 from mast_intake.notifier.meetings import agenda_for, place_cases, queue_agenda_email
 from mast_intake.notifier.outbox import deliver
 from mast_intake.notifier.reminders import queue_reminders
@@ -40,9 +41,12 @@ def poll_job(app: App) -> None:
 def agenda_job(app: App) -> None:
     """At a meeting's cut-off: place the waiting cases on it and send MAST the agenda."""
     now = app.clock()
-    day = now.astimezone(ZoneInfo(app.settings.meeting.timezone)).date()
+    calendar = calendar_of(app.settings.meeting)
+    day = calendar.local(now).date()
+    if not calendar.is_meeting_day(day):
+        return  # a bank holiday or closure day: the cases wait for the next meeting
     with app.uow() as uow:
-        place_cases(uow, day, app.settings)
+        place_cases(uow, day, app.settings, now)
         view, _ = agenda_for(uow, day, app.settings, now)
         queue_agenda_email(uow, view, day, app.settings)
         uow.commit()

@@ -14,6 +14,9 @@ from typing import Any, Self, TypeVar
 
 import sqlalchemy as sa
 
+from mast_intake.domain.agenda import Deferral
+from mast_intake.domain.decisions import Action, DecisionRecord, check_decision_allowed, check_decision_values
+from mast_intake.domain.enums import CaseStatus, Level, NrmOutcome
 from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.storage.errors import InvalidTransition, LeaseLost, NotFound
 from mast_intake.storage.repositories import (
@@ -21,8 +24,6 @@ from mast_intake.storage.repositories import (
     REPLACEABLE_STATES,
     WAITING_STATES,
     Clock,
-    check_decision_allowed,
-    check_decision_values,
     check_error_kind,
     check_transition,
     choose_previous,
@@ -30,6 +31,7 @@ from mast_intake.storage.repositories import (
     normalise_name,
 )
 from mast_intake.storage.tables import (
+    AgendaDeferral,
     AgendaEntry,
     AuditLog,
     Child,
@@ -66,6 +68,7 @@ TABLES: tuple[type[StorageModel], ...] = (
     ChildAlias,
     Submission,
     AgendaEntry,
+    AgendaDeferral,
     Decision,
     Outbox,
     AuditLog,
@@ -363,12 +366,38 @@ class FakeAgendaRepository(_FakeRepository):
     def open_for_child(self, child_id: int) -> list[AgendaEntry]:
         return [e for e in self._all(AgendaEntry) if e.child_id == child_id and e.state in REPLACEABLE_STATES]
 
-    def defer(self, entry: AgendaEntry) -> AgendaEntry:
+    def store_deferral(self, entry: AgendaEntry, deferral: Deferral) -> AgendaEntry:
         entry = self._lock(entry)
         check_transition(entry, "deferred")
-        entry.state, entry.updated_at = "deferred", self.clock()
+        entry.state, entry.meeting_date, entry.updated_at = "deferred", deferral.to_day, self.clock()
         entry.deferrals += 1
+        self._add(AgendaDeferral(agenda_entry_id=entry.id, from_date=deferral.from_day,
+                                 to_date=deferral.to_day, deferred_by=deferral.deferred_by,
+                                 created_at=deferral.at))
         return entry
+
+    def deferrals_of(self, entry_id: int) -> list[Deferral]:
+        return [Deferral(d.agenda_entry_id, d.from_date, d.to_date, d.deferred_by, d.created_at)
+                for d in self._all(AgendaDeferral) if d.agenda_entry_id == entry_id]
+
+    def deferred_from(self, meeting_date: date) -> list[tuple[AgendaEntry, Deferral]]:
+        found = []
+        for d in self._all(AgendaDeferral):
+            entry = self._get(AgendaEntry, d.agenda_entry_id)
+            if d.from_date == meeting_date and entry is not None and entry.state != "replaced":
+                found.append((entry, Deferral(d.agenda_entry_id, d.from_date, d.to_date, d.deferred_by,
+                                              d.created_at)))
+        return sorted(found, key=lambda pair: (pair[0].queued_at, pair[0].id))
+
+    def waiting(self) -> list[AgendaEntry]:
+        rows = [e for e in self._all(AgendaEntry) if e.state in WAITING_STATES]
+        return sorted(rows, key=lambda e: (e.queued_at, e.id))
+
+    def store_placed(self, entries: Iterable[AgendaEntry], day: date) -> None:
+        self.place_on_meeting(entries, day)
+
+    def lock(self, entry_id: int) -> AgendaEntry:
+        return self._lock(entry_id)
 
     def mark_decided(self, entry: AgendaEntry) -> AgendaEntry:
         entry = self._lock(entry)
@@ -399,6 +428,7 @@ class FakeDecisionRepository(_FakeRepository):
         decided_by: str,
         decided_at: datetime | None = None,
         corrects_decision_id: int | None = None,
+        **complete: Any,
     ) -> Decision:
         check_decision_values(level, case_status, nrm, actions)
         agenda = FakeAgendaRepository(self._rows, self._db, self.clock)
@@ -420,11 +450,41 @@ class FakeDecisionRepository(_FakeRepository):
                 decided_at=decided_at or self.clock(),
                 corrects_decision_id=corrects_decision_id,
                 created_at=self.clock(),
+                **complete,
             )
         )
         if locked.state != "decided":
             agenda.mark_decided(locked)
         return decision
+
+    def append(self, entry: AgendaEntry | int, record: DecisionRecord) -> DecisionRecord:
+        row = self.record(
+            entry=entry, level=record.level, case_status=record.case_status, recommendations=record.notes,
+            actions=[a.to_dict() for a in record.actions], tier1=record.tier1, nrm=record.nrm,
+            next_review_date=record.next_review_date, decided_by=record.decided_by,
+            decided_at=record.decided_at, corrects_decision_id=record.corrects_decision_id,
+            level_rationale=record.level_rationale, police_systems_updated=record.police_systems_updated,
+            police_updated_by=record.police_updated_by, nrm_referral_date=record.nrm_referral_date,
+            nrm_first_responder=record.nrm_first_responder, nrm_reason=record.nrm_reason,
+            disruption=record.disruption, decided_by_role=record.decided_by_role,
+            correction_reason=record.correction_reason)
+        return self.to_record(row)
+
+    def to_record(self, row: Decision) -> DecisionRecord:
+        return DecisionRecord(
+            id=row.id, level=Level(row.level), case_status=CaseStatus(row.case_status),
+            decided_by=row.decided_by, decided_at=row.decided_at, level_rationale=row.level_rationale,
+            actions=tuple(Action.from_dict(a) for a in self.actions(row)),
+            police_systems_updated=row.police_systems_updated, police_updated_by=row.police_updated_by,
+            nrm=NrmOutcome.from_stored(row.nrm), nrm_referral_date=row.nrm_referral_date,
+            nrm_first_responder=row.nrm_first_responder, nrm_reason=row.nrm_reason, tier1=row.tier1,
+            disruption=row.disruption, notes=row.recommendations, decided_by_role=row.decided_by_role,
+            next_review_date=row.next_review_date, correction_reason=row.correction_reason,
+            corrects_decision_id=row.corrects_decision_id)
+
+    def current(self, entry_id: int) -> DecisionRecord | None:
+        row = self.latest_for_entry(entry_id)
+        return None if row is None else self.to_record(row)
 
     def get(self, decision_id: int) -> Decision | None:
         return self._get(Decision, decision_id)
@@ -449,6 +509,12 @@ class FakeDecisionRepository(_FakeRepository):
 
 
 class FakeOutboxRepository(_FakeRepository):
+    def has(self, message_id: str) -> bool:
+        return self.queued_at(message_id) is not None
+
+    def queued_at(self, message_id: str) -> datetime | None:
+        return next((r.created_at for r in self._all(Outbox) if r.message_id == message_id), None)
+
     def add(self, message_id: str, kind: str, recipients: Sequence[str], subject: str, mime: bytes) -> Outbox:
         if kind not in OUTBOX_KINDS:
             raise ValueError(f"outbox kind must be one of {', '.join(OUTBOX_KINDS)}")

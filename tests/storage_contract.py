@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from mast_intake.domain.agenda import Deferral
 from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.storage.errors import DecisionNotAllowed, InvalidTransition, LeaseLost
 from mast_intake.storage.tables import AgendaEntry, Submission
@@ -66,7 +67,7 @@ def decide(uow: AbstractUnitOfWork, entry: AgendaEntry | int, **extra: object):
         recommendations="Fictional recommendation.",
         actions=[{"text": "Fictional action", "owner": "Social care"}],
         tier1=False,
-        nrm="considered",
+        nrm="not_referred",
         next_review_date=date(2026, 4, 27),
         decided_by="chair@example.invalid",
     )
@@ -319,9 +320,14 @@ class RepositoryContract:
                 uow.agenda.place_on_meeting([uow.agenda.get(early.id)], next_meeting)
             with pytest.raises(InvalidTransition):
                 uow.agenda.mark_decided(uow.agenda.get(late.id))
-            deferred = uow.agenda.defer(uow.agenda.get(early.id))
+            deferred = uow.agenda.store_deferral(uow.agenda.get(early.id), Deferral(
+                early.id, meeting, next_meeting, "chair@example.invalid", received(9)))
             uow.commit()
-        assert (deferred.state, deferred.deferrals) == ("deferred", 1)
+        assert (deferred.state, deferred.deferrals, deferred.meeting_date) == ("deferred", 1, next_meeting)
+        with new_uow() as uow:
+            carried = [(e.id, d.to_day) for e, d in uow.agenda.deferred_from(meeting)]
+            assert carried == [(early.id, next_meeting)]
+            assert [d.from_day for d in uow.agenda.deferrals_of(early.id)] == [meeting]
         with new_uow() as uow:
             due = uow.agenda.queued_before(received(8, day=3))
             assert [e.id for e in due] == [early.id, late.id]
@@ -332,6 +338,7 @@ class RepositoryContract:
         assert decided.state == "decided"
         with new_uow() as uow:
             assert uow.agenda.for_meeting(meeting) == []
+            assert [e.id for e, _ in uow.agenda.deferred_from(meeting)] == [early.id]
             assert [e.state for e in uow.agenda.for_meeting(next_meeting)] == ["decided", "on_agenda"]
             assert uow.agenda.for_submission(late.submission_id).id == late.id
 
@@ -424,6 +431,24 @@ class RepositoryContract:
             assert [d.id for d in uow.decisions.for_entry(entry.id)] == [original.id, correction.id]
             assert [d.level for d in uow.decisions.for_child(child.id)] == ["medium", "high"]
             assert uow.decisions.get(original.id).level == "medium"
+
+    def test_the_complete_record_round_trips(self, new_uow: NewUow) -> None:
+        with new_uow() as uow:
+            entry = uow.agenda.enqueue(add_submission(uow), False, False)
+            uow.agenda.place_on_meeting([entry], date(2026, 3, 2))
+            decide(uow, entry, case_status="closed_after_review", nrm="referred",
+                   nrm_referral_date=date(2026, 3, 1), nrm_first_responder="Fictional Responder",
+                   level_rationale="Fictional rationale.", police_systems_updated=True,
+                   police_updated_by="Fictional Officer", disruption="Fictional disruption.",
+                   decided_by_role="MAST chair",
+                   actions=[{"text": "Fictional action", "owner": "Social care", "due": "2026-03-20"}])
+            uow.commit()
+        with new_uow() as uow:
+            record = uow.decisions.current(entry.id)
+        assert (record.case_status, record.nrm, record.nrm_referral_date) == (
+            "closed_after_review", "referred", date(2026, 3, 1))
+        assert record.actions[0].due == date(2026, 3, 20) and record.decided_by_role == "MAST chair"
+        assert (record.police_systems_updated, record.police_updated_by) == (True, "Fictional Officer")
 
     def test_decision_values_are_checked(self, new_uow: NewUow) -> None:
         with new_uow() as uow:

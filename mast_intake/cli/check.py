@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -83,7 +84,7 @@ def check(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
     Exit status: 0 when every file was read (parsed or rejected), 2 on a usage error.
     """
     settings = settings_of(ctx)
-    options = CheckOptions.from_settings(settings)
+    options = CheckOptions.from_settings(settings, today=date.today)
     show_progress = as_json and len(paths) > 1 and sys.stderr.isatty()
     for number, path in enumerate(paths, start=1):
         outcome = parse_file(Path(path), settings.limits)

@@ -144,22 +144,28 @@ def export_child(ctx: click.Context, child_id: int | None, name: str | None, dob
     agenda entries, decisions and the audit lines about them. Recorded in the audit log.
     """
     app = _app(ctx)
+    descriptor = None
+    if str(out) != "-":
+        try:
+            # O_EXCL: never overwrite, and never follow a link someone left in the way. Opened
+            # before the export so that a refusal leaves no "exported" audit line behind.
+            descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError as exc:
+            raise click.ClickException(f"{out} already exists; nothing was exported") from exc
     try:
         with app.uow() as uow:
             found = find_child_id(uow, child_id, name, dob.date() if dob else None)
         export = run_export(app.uow, _store(app), found, actor,  # type: ignore[arg-type]
                             include_attachments=not no_attachments)
     except NotFound as exc:
+        if descriptor is not None:
+            os.close(descriptor)
+            out.unlink()
         raise click.ClickException(str(exc)) from exc
     text = json.dumps(export, ensure_ascii=False, indent=2)
-    if str(out) == "-":
+    if descriptor is None:
         click.echo(text)
         return
-    try:
-        # O_EXCL: never overwrite, and never follow a link someone left in the way.
-        descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError as exc:
-        raise click.ClickException(f"{out} already exists") from exc
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(text)
     click.echo(json.dumps({"child_id": found, "submissions": len(export["submissions"]), "file": str(out)}))

@@ -82,10 +82,18 @@ class SmtpSettings:
 
 @dataclass
 class MeetingSettings:
+    """The CSE meeting: weekdays, time, cut-off, and days without one.
+
+    ``bank_holidays``: no meeting on England and Wales bank holidays. ``closures``: further
+    dates (YYYY-MM-DD) without a meeting, such as the Christmas closure.
+    """
+
     days: list[str] = field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
     time: str = "09:30"
     cutoff: str = "08:00"
     timezone: str = "Europe/London"
+    bank_holidays: bool = True
+    closures: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -93,6 +101,7 @@ class ReviewSettings:
     high_weeks: int = 6
     medium_weeks: int = 8
     low_weeks: int = 12
+    # Days the worker has after their reminder before MAST is told the review is still overdue.
     escalate_after_days: int = 7
 
     def weeks_for(self, category: str) -> int:

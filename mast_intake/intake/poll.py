@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mast_intake.config.settings import Settings
+from mast_intake.domain.reference import format_reference
 from mast_intake.intake.crashpoints import crashpoint
 from mast_intake.intake.mailbox import Mailbox, MailboxError
 from mast_intake.intake.messages import Incoming, read_message
@@ -38,7 +39,6 @@ from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.codec import record_to_storage
 from mast_intake.models.finding import Finding, Severity
-from mast_intake.models.reference import case_reference
 from mast_intake.notifier.compose import Envelope, compose_alert
 from mast_intake.notifier.replies import ReadTool, compose_replies
 from mast_intake.notifier.views import AlertView
@@ -199,7 +199,7 @@ def _store(ctx: PollContext, uow: AbstractUnitOfWork, incoming: Incoming,
             # Before the commit, so a committed submission always has its file; a crash in
             # between leaves an orphan file that the retention job removes.
             ctx.attachments.put(submission.id, sha256, original)
-        read.append(ReadTool(case_reference(submission.id), outcome, findings, original))
+        read.append(ReadTool(format_reference(submission.id), outcome, findings, original))
     return read, rejected
 
 

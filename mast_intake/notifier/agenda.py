@@ -1,4 +1,4 @@
-"""Pure agenda logic: case order, the meeting schedule and cut-off, review dates and trends.
+"""Agenda ordering and prompts, and the domain's calendar and review rules built from settings.
 
 Decisions:
 
@@ -10,28 +10,24 @@ Decisions:
   marked, so MAST decides with both in view.
 - **Order.** High, then medium, then low; within a band new cases before reviews; then by
   received time, oldest first. The sort is stable, so ties keep the order they were given in.
-- **Cut-off.** A tool received strictly before the cut-off on a meeting day goes to that day's
-  meeting; at or after the cut-off it goes to the next meeting day. Naive datetimes are taken
-  as the meeting's local time; aware ones are converted to it. Extra non-meeting days (bank
-  holidays) can be passed as ``skip``.
-- **Review due** is the assessment date plus the interval for the band (``ReviewSettings``:
-  high 6 weeks, medium 8, low 12 by default).
-- **Trend** compares recounted totals, so a worker's adding-up slip does not look like a change.
+
+The meeting calendar and cut-off are ``mast_intake.domain.calendar``'s; review dates
+``domain.review``'s; the previous tool and trend ``domain.history``'s.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
-from datetime import date, datetime, time, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from mast_intake.config.settings import MeetingSettings, ReviewSettings
+from mast_intake.domain.calendar import MeetingCalendar, parse_hhmm, parse_weekdays
+from mast_intake.domain.review import ReviewIntervals
 from mast_intake.models.finding import Severity
 from mast_intake.models.form import Category
-from mast_intake.notifier.views import AgendaCaseView, FindingView, TrendView, band_rank
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from mast_intake.notifier.views import AgendaCaseView, FindingView, band_rank
 
 NRM_CODES = frozenset({"NRM_CONSIDER", "TRAFFICKING", "TRAFFICKING_SIGNS"})
 """Finding codes that prompt MAST to consider an NRM referral."""
@@ -41,8 +37,6 @@ LEAVING_CARE_CODES = frozenset({"LEAVING_CARE"})
 KNOWN_DOMAINS: dict[str, str] = {
     "northyorkshire.pnn.police.uk": "North Yorkshire Police",
 }
-
-_MAX_SEARCH_DAYS = 400
 
 
 def consider_band(stated: Category | None, computed: Category) -> Category:
@@ -93,145 +87,18 @@ def team_from_sender(display_name: str, address: str) -> str:
     return KNOWN_DOMAINS.get(domain, "")
 
 
-def _parse_hhmm(value: str, name: str) -> time:
-    """Read an "HH:MM" setting or raise ValueError naming it."""
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())
-    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise ValueError(f"meeting {name} must be HH:MM, not {value!r}")
-    return time(int(match.group(1)), int(match.group(2)))
-
-
-def _meeting_days(settings: MeetingSettings) -> set[int]:
-    """The configured meeting days as weekday numbers (Monday is 0)."""
-    days = set()
-    for day in settings.days:
-        key = day.strip().lower()[:3]
-        if key not in WEEKDAYS:
-            raise ValueError(f"unknown meeting day {day!r}")
-        days.add(WEEKDAYS.index(key))
-    if not days:
-        raise ValueError("no meeting days are configured")
-    return days
-
-
-def previous_meeting_day(day: date, settings: MeetingSettings) -> date:
-    """The last meeting day before ``day`` (where a deferred case was carried from)."""
-    days = _meeting_days(settings)
-    earlier = day - timedelta(days=1)
-    while earlier.weekday() not in days:
-        earlier -= timedelta(days=1)
-    return earlier
-
-
-def _local(moment: datetime, zone: ZoneInfo) -> datetime:
-    """``moment`` in ``zone``; a naive value is taken to be in ``zone`` already."""
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
-
-
-def _meeting_days_from(
-    start: date, settings: MeetingSettings, skip: Collection[date]
-) -> Iterable[date]:
-    """Meeting days from ``start`` onwards, skipping ``skip``, for about a year."""
-    days = _meeting_days(settings)
-    for offset in range(_MAX_SEARCH_DAYS):
-        day = start + timedelta(days=offset)
-        if day.weekday() in days and day not in skip:
-            yield day
-
-
-def _at(day: date, clock: time, zone: ZoneInfo) -> datetime:
-    """``day`` at ``clock`` local time, aware in ``zone``."""
-    return datetime.combine(day, clock, tzinfo=zone)
-
-
-def cutoff_for(meeting_at: datetime, settings: MeetingSettings) -> datetime:
-    """The cut-off for a meeting: the same day at the configured cut-off time."""
-    zone = ZoneInfo(settings.timezone)
-    cutoff = _parse_hhmm(settings.cutoff, "cutoff")
-    if cutoff > _parse_hhmm(settings.time, "time"):
-        raise ValueError("the meeting cut-off must not be after the meeting time")
-    return _at(_local(meeting_at, zone).date(), cutoff, zone)
-
-
-def next_meeting(
-    after: datetime, settings: MeetingSettings, skip: Collection[date] = ()
-) -> datetime:
-    """The first meeting that starts strictly after ``after``."""
-    zone = ZoneInfo(settings.timezone)
-    moment = _local(after, zone)
-    clock = _parse_hhmm(settings.time, "time")
-    for day in _meeting_days_from(moment.date(), settings, skip):
-        start = _at(day, clock, zone)
-        if start > moment:
-            return start
-    raise ValueError("no meeting found in the next year")
-
-
-def meeting_for(
-    received_at: datetime, settings: MeetingSettings, skip: Collection[date] = ()
-) -> datetime:
-    """The meeting a tool received at ``received_at`` goes to: the first whose cut-off is later."""
-    zone = ZoneInfo(settings.timezone)
-    moment = _local(received_at, zone)
-    clock = _parse_hhmm(settings.time, "time")
-    for day in _meeting_days_from(moment.date(), settings, skip):
-        start = _at(day, clock, zone)
-        if moment < cutoff_for(start, settings):
-            return start
-    raise ValueError("no meeting found in the next year")
-
-
-def review_due(assessed_on: date, band: Category, settings: ReviewSettings) -> date:
-    """The date the next risk tool is due: the assessment date plus the band's interval."""
-    return assessed_on + timedelta(weeks=settings.weeks_for(band))
-
-
-def days_overdue(
-    assessed_on: date, band: Category, today: date, settings: ReviewSettings
-) -> int:
-    """Days past the review due date (0 when not yet overdue)."""
-    return max(0, (today - review_due(assessed_on, band, settings)).days)
-
-
-def reminder_needed(
-    assessed_on: date, band: Category, today: date, settings: ReviewSettings
-) -> bool:
-    """True when the latest tool is older than its review interval."""
-    return today > review_due(assessed_on, band, settings)
-
-
-def escalation_needed(
-    assessed_on: date, band: Category, today: date, settings: ReviewSettings
-) -> bool:
-    """True when the review has stayed overdue for ``escalate_after_days`` or more."""
-    return (
-        reminder_needed(assessed_on, band, today, settings)
-        and days_overdue(assessed_on, band, today, settings) >= settings.escalate_after_days
+def calendar_of(settings: MeetingSettings) -> MeetingCalendar:
+    """The meeting calendar the settings describe (bank holidays and closure dates included)."""
+    return MeetingCalendar(
+        weekdays=parse_weekdays(settings.days),
+        start=parse_hhmm(settings.time, "time"),
+        cutoff=parse_hhmm(settings.cutoff, "cutoff"),
+        zone=ZoneInfo(settings.timezone),
+        closures=frozenset(date.fromisoformat(day.strip()) for day in settings.closures if day.strip()),
+        bank_holidays=settings.bank_holidays,
     )
 
 
-def trend(
-    previous_total: int | None,
-    current_total: int,
-    *,
-    previous_band: Category | None = None,
-    current_band: Category | None = None,
-    previous_date: date | None = None,
-) -> TrendView | None:
-    """Compare this tool's recounted total with the previous one; None when there is no previous."""
-    if previous_total is None:
-        return None
-    if current_total > previous_total:
-        direction = "up"
-    elif current_total < previous_total:
-        direction = "down"
-    else:
-        direction = "same"
-    return TrendView(
-        direction=direction,
-        previous_total=previous_total,
-        current_total=current_total,
-        previous_band=previous_band,
-        current_band=current_band,
-        previous_date=previous_date,
-    )
+def intervals_of(settings: ReviewSettings) -> ReviewIntervals:
+    """The review intervals the settings give."""
+    return ReviewIntervals(settings.high_weeks, settings.medium_weeks, settings.low_weeks)

@@ -146,11 +146,8 @@ def _case_rows(case: AgendaCaseView) -> list[tuple[str, list[str]]]:
         ("Received", [uk_datetime(case.received_at)]),
         ("Score on tool", [f"{score.stated_total_text} ({score.stated_band_label})"]),
         ("Our count", [f"{score.computed_total} ({score.computed_band_label}){differs}"]),
-        ("Trend", [case.trend.text if case.trend else "First tool (no previous tool)"]),
-        (
-            f"Review due if {case.consider_band_label.lower()} is agreed",
-            [uk_date(case.review_due) if case.review_due else "not known"],
-        ),
+        ("Trend", [case.trend.text if case.trend else "First tool for this child"]),
+        ("Next review", [case.review_text or "not known"]),
         ("Findings", findings),
     ]
     if case.prompts:
@@ -173,7 +170,9 @@ def _glance_table(document: DocumentObject, view: AgendaView) -> None:
         notes = []
         if case.awaiting_correction:
             notes.append("Awaiting correction")
-        if case.deferred_from is not None:
+        if case.deferred_to is not None:
+            notes.append(f"Deferred to {uk_date(case.deferred_to)}")
+        elif case.deferred_from is not None:
             notes.append("Carried over")
         if case.closure_requested:
             notes.append("Closure asked")

@@ -14,7 +14,7 @@ from mast_intake.models.assessment import Assessment, ItemEntry, Rejection
 from mast_intake.models.finding import Finding
 from mast_intake.models.form import ITEMS
 from mast_intake.notifier.advice import full_fix, guide_words, place_label, rule_summary, short_fix
-from mast_intake.notifier.agenda import meeting_for
+from mast_intake.notifier.agenda import calendar_of
 from mast_intake.notifier.agenda_docx import DOCX_MIME
 from mast_intake.notifier.compose import Attachment, Envelope, compose_precheck, compose_rejection
 from mast_intake.notifier.precheck_view import CountedItemView, PrecheckView, ReviewDateView
@@ -27,7 +27,7 @@ from mast_intake.notifier.views import (
     item_label,
 )
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rules.review_due import review_due
+from mast_intake.validation.rules.review_due import next_review
 
 FIRST_WORDS = 8
 """How many of a counted point's first words the score explanation quotes."""
@@ -101,11 +101,10 @@ def counted_items(record: Assessment) -> tuple[CountedItemView, ...]:
 
 def review_date(record: Assessment, settings: Settings, received_at: datetime) -> ReviewDateView | None:
     """The tool's next review date as the reply words it; None without an assessment date."""
-    review = review_due(record, CheckOptions.from_settings(settings))
-    if review is None:
+    due = next_review(record, CheckOptions.from_settings(settings))
+    if due is None:
         return None
-    band, weeks, due = review
-    return ReviewDateView(due, weeks, band, received_at.date())
+    return ReviewDateView(due.due, due.weeks, due.band, received_at.date())
 
 
 def _envelope(settings: Settings, to: str, in_reply_to: str, message_id: str) -> Envelope:
@@ -159,7 +158,7 @@ def compose_replies(
 ) -> list[EmailMessage]:
     """One pre-check reply per tool read (the first also lists files not read), else one rejection."""
     not_read = tuple(RejectedFileView.for_reason(r.file_name, r.reason) for r in rejected)
-    meeting_at = meeting_for(received_at, settings.meeting)
+    meeting_at = calendar_of(settings.meeting).meeting_for(received_at)
     messages = []
     for index, tool in enumerate(read):
         review = review_date(tool.record, settings, received_at)

@@ -22,6 +22,9 @@ from datetime import date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from mast_intake.domain.decisions import DecisionRecord
+from mast_intake.domain.enums import CaseStatus, NrmOutcome
+from mast_intake.domain.history import Trend
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.models.form import CATEGORIES, DETAILS, ITEMS, Category
 from mast_intake.parsers.rejections import REASONS
@@ -309,36 +312,6 @@ class RejectionView:
         return NO_ATTACHMENT_MESSAGE
 
 
-Direction = Literal["up", "down", "same"]
-
-
-@dataclass(frozen=True)
-class TrendView:
-    """How this tool's recounted score compares with the child's previous tool.
-
-    Attributes:
-        direction: "up", "down" or "same".
-        previous_total: The previous tool's recounted total.
-        current_total: This tool's recounted total.
-        previous_band: The previous tool's band (the one MAST agreed, when known).
-        current_band: This tool's recounted band.
-        previous_date: When the previous tool was completed or received, if known.
-    """
-
-    direction: Direction
-    previous_total: int
-    current_total: int
-    previous_band: Category | None = None
-    current_band: Category | None = None
-    previous_date: date | None = None
-
-    @property
-    def text(self) -> str:
-        """A short phrase such as "Up from 9 to 14" that does not rely on arrows or colour."""
-        if self.direction == "same":
-            return f"No change: {self.current_total} (was {self.previous_total})"
-        word = "Up" if self.direction == "up" else "Down"
-        return f"{word} from {self.previous_total} to {self.current_total}"
 
 
 @dataclass(frozen=True)
@@ -357,14 +330,17 @@ class AgendaCaseView:
         consider_band: The band MAST should consider: the higher of stated and recounted.
         findings: The tool's findings (the agenda shows summaries, must fix marked).
         is_review: False for a new case, True for a review of a child already discussed.
-        trend: Comparison with the previous tool, None for a first tool.
-        review_due: When the next tool is due if the considered band is agreed.
+        trend: Comparison with the child's previous tool (``domain.history``), None for a first tool.
+        review_due: When the next tool is due (``domain.review``: from the assessment at the
+            stated band before a decision, from the decision at the agreed level after).
+        review_text: The same date as a sentence that says when it is already overdue.
         consider_nrm: Prompt to consider a National Referral Mechanism referral.
         over_18: Prompt for transition planning (18 or nearly 18).
         leaving_care: Prompt to check a leaving care case worker is in place.
         closure_requested: The worker's summary asks to close the CSE case.
         awaiting_correction: Must-fix findings are open and a corrected tool is awaited.
-        deferred_from: The earlier meeting's date when the case was carried over, else None.
+        deferred_from: The meeting the case was deferred from (its latest deferral), else None.
+        deferred_to: On the meeting a case was deferred from: the meeting it went to, else None.
         sender_unverified: Sender verification is off (an explicit setting): the worker line
             says "sender not verified".
     """
@@ -380,14 +356,16 @@ class AgendaCaseView:
     consider_band: Category
     findings: tuple[FindingView, ...] = ()
     is_review: bool = False
-    trend: TrendView | None = None
+    trend: Trend | None = None
     review_due: date | None = None
+    review_text: str = ""
     consider_nrm: bool = False
     over_18: bool = False
     leaving_care: bool = False
     closure_requested: bool = False
     awaiting_correction: bool = False
     deferred_from: date | None = None
+    deferred_to: date | None = None
     sender_unverified: bool = False
 
     @property
@@ -423,8 +401,10 @@ class AgendaCaseView:
     def prompts(self) -> tuple[str, ...]:
         """The questions MAST is prompted to consider for this case, in a fixed order."""
         prompts = []
-        if self.deferred_from is not None:
-            prompts.append(f"Carried over from the meeting on {uk_date(self.deferred_from)}.")
+        if self.deferred_to is not None:
+            prompts.append(f"Deferred at this meeting to the meeting on {uk_date(self.deferred_to)}.")
+        elif self.deferred_from is not None:
+            prompts.append(f"Deferred from the meeting on {uk_date(self.deferred_from)}.")
         if self.awaiting_correction:
             prompts.append("Awaiting a corrected tool from the worker (must-fix points open).")
         if self.closure_requested:
@@ -483,27 +463,18 @@ class AgendaView:
         return counts
 
 
-CaseStatus = Literal["added", "removed", "unchanged"]
-NrmDecision = Literal["refer", "already_referred", "considered", "not_needed", "not_discussed"]
-
-CASE_STATUS_TEXT: dict[str, str] = {
-    "added": "CSE case status added",
-    "removed": "CSE case status removed",
-    "unchanged": "CSE case status unchanged",
-}
+CASE_STATUS_TEXT: dict[str, str] = CaseStatus.labels()
 
 NRM_TEXT: dict[str, str] = {
-    "refer": (
-        "A referral to the National Referral Mechanism (NRM) is to be made. Please copy the "
-        "referral to modernslavery@northyorkshire.pnn.police.uk."
+    NrmOutcome.REFERRED: (
+        "A referral to the National Referral Mechanism (NRM) has been made. Please copy any "
+        "update to modernslavery@northyorkshire.pnn.police.uk."
     ),
-    "already_referred": "A National Referral Mechanism (NRM) referral has already been made.",
-    "considered": (
+    NrmOutcome.NOT_REFERRED: (
         "A referral to the National Referral Mechanism (NRM) was considered; MAST did not "
         "refer at this time."
     ),
-    "not_needed": "A National Referral Mechanism (NRM) referral is not needed at this time.",
-    "not_discussed": "A National Referral Mechanism (NRM) referral was not discussed.",
+    NrmOutcome.NOT_APPLICABLE: "A National Referral Mechanism (NRM) referral does not apply.",
 }
 
 
@@ -524,35 +495,39 @@ class ActionView:
 
 @dataclass(frozen=True)
 class CaseNoteView:
-    """The MAST decision, sent to the worker as a case note.
+    """The MAST decision, sent to the worker as a case note: the whole decision record.
 
     Attributes:
-        reference: The submission id the decision is about.
+        reference: The case reference the worker received (``MAST-<id>``).
         child_name: The child's name (body only).
         worker_name: The worker's display name, for the greeting.
         agreed_band: The risk level agreed by MAST.
-        case_status: Whether the CSE case status was added, removed or left unchanged.
-        actions: Recommendations and actions, each with an owner.
+        case_status: A ``domain.enums.CaseStatus`` value.
+        actions: Recommendations and actions, each with an owner and an optional due date.
         vemt_tier1: True when the child is to be discussed at VEMT Tier 1.
-        nrm_decision: The decision about an NRM referral.
-        next_review: When the next risk tool is due (from the agreed level).
-        decided_by: Who chaired or recorded the decision.
+        nrm_decision: A ``domain.enums.NrmOutcome`` value.
+        next_review: When the next risk tool is due (from the decision, at the agreed level).
+        decided_by: Who decided: the person's name and role.
         decided_at: When the decision was made.
         notes: Any further words from the meeting ("" when none).
         score: The tool's stated and recounted scores, for the record, if wanted.
-        corrects: When the decision this one corrects was made, as that case note gave it (the
-            worker never sees decision numbers), or None.
+        corrects: The earlier case note this one corrects, as the worker knows it, or None.
         correction_reason: Why the earlier decision was corrected ("" when not a correction).
+        level_rationale: Why MAST agreed this level.
+        police_systems_updated: Whether police systems were updated, and ``police_updated_by`` who.
+        nrm_referral_date, nrm_first_responder: The NRM referral's date and first responder.
+        nrm_reason: Why an NRM referral was considered and not made.
+        disruption: The disruption MAST considered ("" when none recorded).
     """
 
     reference: str
     child_name: str
     worker_name: str
     agreed_band: Category
-    case_status: CaseStatus
+    case_status: str
     actions: tuple[ActionView, ...]
     vemt_tier1: bool
-    nrm_decision: NrmDecision
+    nrm_decision: str
     next_review: date
     decided_by: str
     decided_at: datetime
@@ -560,6 +535,32 @@ class CaseNoteView:
     score: ScoreView | None = None
     corrects: str | None = None
     correction_reason: str = ""
+    level_rationale: str = ""
+    police_systems_updated: bool = False
+    police_updated_by: str = ""
+    nrm_referral_date: date | None = None
+    nrm_first_responder: str = ""
+    nrm_reason: str = ""
+    disruption: str = ""
+
+    @classmethod
+    def from_decision(cls, record: DecisionRecord, *, reference: str, child_name: str, worker_name: str,
+                      score: ScoreView | None = None, corrects: str | None = None) -> CaseNoteView:
+        """The case note for a domain decision record."""
+        assert record.next_review_date is not None, "the cycle sets the review date"
+        return cls(
+            reference=reference, child_name=child_name, worker_name=worker_name,
+            agreed_band=record.level.value,  # type: ignore[arg-type]
+            case_status=record.case_status.value,
+            actions=tuple(ActionView(a.text, a.owner, a.due) for a in record.actions),
+            vemt_tier1=record.tier1, nrm_decision=record.nrm.value, next_review=record.next_review_date,
+            decided_by=record.decided_by_text, decided_at=record.decided_at, notes=record.notes,
+            score=score, corrects=corrects, correction_reason=record.correction_reason,
+            level_rationale=record.level_rationale, police_systems_updated=record.police_systems_updated,
+            police_updated_by=record.police_updated_by, nrm_referral_date=record.nrm_referral_date,
+            nrm_first_responder=record.nrm_first_responder, nrm_reason=record.nrm_reason,
+            disruption=record.disruption,
+        )
 
     def __post_init__(self) -> None:
         if self.case_status not in CASE_STATUS_TEXT:
@@ -581,8 +582,13 @@ class CaseNoteView:
 
     @property
     def case_status_text(self) -> str:
-        """The case status as a sentence."""
+        """The case status as a label ("Added", "Closed after the closure review")."""
         return CASE_STATUS_TEXT[self.case_status]
+
+    @property
+    def has_due_dates(self) -> bool:
+        """True when any action has a due date (the "By" column is shown only then)."""
+        return any(action.due for action in self.actions)
 
     @property
     def nrm_text(self) -> str:

@@ -64,15 +64,9 @@ def export_child(uow_factory: Callable[[], SqlUnitOfWork], store: AttachmentStor
             assert submission.id is not None
             subjects.append(("submission", str(submission.id)))
             entry = uow.agenda.for_submission(submission.id)
+            # The complete decision record, as the domain defines it.
             decisions = [] if entry is None or entry.id is None else [
-                {
-                    "id": d.id, "level": d.level, "case_status": d.case_status,
-                    "recommendations": uow.decisions.recommendations(d),
-                    "actions": uow.decisions.actions(d), "tier1": d.tier1, "nrm": d.nrm,
-                    "next_review_date": _iso(d.next_review_date), "decided_by": d.decided_by,
-                    "decided_at": _iso(d.decided_at), "corrects_decision_id": d.corrects_decision_id,
-                }
-                for d in uow.decisions.for_entry(entry.id)
+                uow.decisions.to_record(d).to_dict() for d in uow.decisions.for_entry(entry.id)
             ]
             item: dict[str, Any] = {
                 "id": submission.id, "reference": f"MAST-{submission.id}",
@@ -84,6 +78,8 @@ def export_child(uow_factory: Callable[[], SqlUnitOfWork], store: AttachmentStor
                 "agenda_entry": None if entry is None else {
                     "id": entry.id, "state": entry.state, "meeting_date": _iso(entry.meeting_date),
                     "is_review": entry.is_review, "deferrals": entry.deferrals,
+                    "deferred": [{"from": _iso(d.from_day), "to": _iso(d.to_day), "by": d.deferred_by}
+                                 for d in uow.agenda.deferrals_of(entry.id)] if entry.id else [],
                 },
                 "decisions": decisions,
                 "attachment": None,

@@ -1,4 +1,8 @@
-"""What the storage layer raises when asked to do something the rules forbid."""
+"""What the storage layer raises; the meeting-cycle rule errors come from the domain."""
+
+from mast_intake.domain.errors import DecisionNotAllowed, InvalidTransition
+
+__all__ = ["DecisionNotAllowed", "InvalidTransition", "LeaseLost", "NotFound", "StorageError"]
 
 
 class StorageError(Exception):
@@ -7,14 +11,6 @@ class StorageError(Exception):
 
 class NotFound(StorageError):
     """The row asked for does not exist."""
-
-
-class InvalidTransition(StorageError):
-    """A state change the rules do not allow (for example deciding an entry still queued)."""
-
-
-class DecisionNotAllowed(InvalidTransition):
-    """A decision for an entry not on an agenda, or a second decision that is not a correction."""
 
 
 class LeaseLost(StorageError):

@@ -5,14 +5,14 @@ the unit of work does. Free text is written through the unit of work's :class:`S
 back through the repository's accessors (``record``, ``findings``, ``subject`` ...), so that
 encryption at rest needs changing in one place. The rules that do not need a database (name
 normalisation, agenda transitions, which decision is allowed, which assessment came before) are
-module-level functions shared with the in-memory fakes in ``tests/fakes.py``.
+functions in ``mast_intake.domain``, shared with the in-memory fakes in ``tests/fakes.py``; the
+repositories only call them as guards, under the row lock, where a rule protects stored data.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -21,14 +21,22 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from mast_intake.storage.errors import DecisionNotAllowed, InvalidTransition, LeaseLost, NotFound
+from mast_intake.domain.agenda import REPLACEABLE_STATES, WAITING_STATES, Deferral, check_transition
+from mast_intake.domain.decisions import (
+    Action,
+    DecisionRecord,
+    check_decision_allowed,
+    check_decision_values,
+)
+from mast_intake.domain.enums import CaseStatus, Level, NrmOutcome
+from mast_intake.domain.history import choose_previous, history_order
+from mast_intake.domain.names import normalise_name, split_names
+from mast_intake.storage.errors import InvalidTransition, LeaseLost, NotFound
 from mast_intake.storage.sealing import PlainText, Sealer, lookup_keys
 from mast_intake.storage.tables import (
-    CASE_STATUSES,
-    LEVELS,
-    NRM_ANSWERS,
     OUTBOX_KINDS,
     USER_ROLES,
+    AgendaDeferral,
     AgendaEntry,
     AuditLog,
     Child,
@@ -45,27 +53,16 @@ from mast_intake.storage.tables import (
 
 Clock = Callable[[], datetime]
 
+# The rules live in the domain; these names stay importable from here for the poll cycle and fakes.
+__all__ = ["REPLACEABLE_STATES", "WAITING_STATES", "check_transition", "choose_previous",
+           "history_order", "normalise_name", "split_names"]
+
 # ---------------------------------------------------------------------------------------------
 # Rules shared with the fakes
 # ---------------------------------------------------------------------------------------------
 
 # An exception class name, possibly dotted: nothing that could carry the words of a message.
 _ERROR_KIND = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,127}")
-_NAME_SEPARATORS = re.compile(r"\s*(?:/|;|\|| a\.?k\.?a\.? | known as )\s*", re.IGNORECASE)
-# Hyphens, dots and the like separate name parts; apostrophes join them (O'Neil is oneil).
-_SPACING_PUNCTUATION = re.compile(r"[-‐‑‒–—_.,/\\]+")
-
-AGENDA_TRANSITIONS: dict[str, frozenset[str]] = {
-    "queued": frozenset({"on_agenda", "replaced"}),
-    "deferred": frozenset({"on_agenda", "replaced"}),
-    "on_agenda": frozenset({"decided", "deferred", "replaced"}),
-    "decided": frozenset({"decided"}),
-    "replaced": frozenset(),
-}
-# Entries a newer tool for the same child takes the place of: anything not yet decided.
-REPLACEABLE_STATES = ("queued", "deferred", "on_agenda")
-# Entries waiting for a meeting.
-WAITING_STATES = ("queued", "deferred")
 
 
 def check_error_kind(error_kind: str) -> str:
@@ -73,97 +70,6 @@ def check_error_kind(error_kind: str) -> str:
     if not _ERROR_KIND.fullmatch(error_kind):
         raise ValueError("error_kind must be an exception class name, not a message")
     return error_kind
-
-
-def normalise_name(name: str) -> str:
-    """The form of a name used for matching: accents, case, punctuation and spacing removed."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    text = _SPACING_PUNCTUATION.sub(" ", text)
-    text = "".join(ch for ch in text if ch.isalnum() or ch.isspace())
-    return " ".join(text.split())
-
-
-def split_names(field: str) -> list[str]:
-    """The names in a "Name / Alias / Known As" answer, first the name, then each alias."""
-    names = []
-    for part in _NAME_SEPARATORS.split(f" {field} "):
-        part = part.strip()
-        if part and normalise_name(part) and part not in names:
-            names.append(part)
-    return names
-
-
-def check_transition(entry: AgendaEntry, to: str) -> None:
-    """Raise InvalidTransition unless an entry in its current state may move to ``to``."""
-    if to not in AGENDA_TRANSITIONS.get(entry.state, frozenset()):
-        raise InvalidTransition(f"agenda entry {entry.id} cannot go from {entry.state} to {to}")
-
-
-def check_decision_allowed(
-    entry: AgendaEntry, corrects: Decision | None, corrects_decision_id: int | None
-) -> None:
-    """Raise DecisionNotAllowed unless a decision (or a correction) may be recorded for ``entry``."""
-    if corrects_decision_id is not None:
-        if corrects is None or corrects.agenda_entry_id != entry.id:
-            raise DecisionNotAllowed(
-                f"decision {corrects_decision_id} is not a decision about agenda entry {entry.id}"
-            )
-        if entry.state != "decided":
-            raise DecisionNotAllowed(f"agenda entry {entry.id} has no decision to correct")
-        return
-    if entry.state == "decided":
-        raise DecisionNotAllowed(f"agenda entry {entry.id} is already decided: record a correction instead")
-    if entry.state != "on_agenda":
-        raise DecisionNotAllowed(f"agenda entry {entry.id} is {entry.state}, not on an agenda")
-
-
-def check_decision_values(level: str, case_status: str, nrm: str, actions: Sequence[dict]) -> None:
-    """Raise ValueError for values outside the decision form's choices."""
-    if level not in LEVELS:
-        raise ValueError(f"level must be one of {', '.join(LEVELS)}")
-    if case_status not in CASE_STATUSES:
-        raise ValueError(f"case_status must be one of {', '.join(CASE_STATUSES)}")
-    if nrm not in NRM_ANSWERS:
-        raise ValueError(f"nrm must be one of {', '.join(NRM_ANSWERS)}")
-    for action in actions:
-        if set(action) != {"text", "owner"}:
-            raise ValueError("each action must have exactly the keys text and owner")
-
-
-def history_order(submission: Submission) -> tuple:
-    """Sort key for a child's assessments: by assessment date, undated last, then arrival."""
-    return (
-        submission.assessment_date is None,
-        submission.assessment_date or date.min,
-        submission.received_at,
-        submission.id or 0,
-    )
-
-
-def choose_previous(submission: Submission, history: Iterable[Submission]) -> Submission | None:
-    """The assessment before ``submission`` among the child's ``history``, ignoring superseded ones.
-
-    A submission replaced by a resubmission (after feedback) is the same assessment corrected, so
-    neither it nor anything it replaced counts as "previous".
-    """
-    history = [s for s in history if s.status == "parsed"]
-    superseded = {s.replaces_submission_id for s in history if s.replaces_submission_id is not None}
-    chain: set[int | None] = set()
-    current: int | None = submission.replaces_submission_id
-    by_id = {s.id: s for s in history}
-    while current is not None and current not in chain:
-        chain.add(current)
-        current = by_id[current].replaces_submission_id if current in by_id else None
-    earlier = [
-        s
-        for s in history
-        if s.id != submission.id
-        and s.id not in superseded
-        and s.id not in chain
-        and history_order(s) < history_order(submission)
-    ]
-    return max(earlier, key=history_order, default=None)
 
 
 def _insert_for(session: Session, table: sa.Table) -> Any:
@@ -669,13 +575,22 @@ class SubmissionRepository(_Repository):
 # ---------------------------------------------------------------------------------------------
 
 
+# Decision columns holding free text, sealed at rest.
+SEALED_DECISION_COLUMNS = ("recommendations", "actions_json", "level_rationale", "police_updated_by",
+                           "nrm_first_responder", "nrm_reason", "disruption", "correction_reason")
+
+
+def _deferral(row: AgendaDeferral) -> Deferral:
+    assert row.agenda_entry_id is not None
+    return Deferral(row.agenda_entry_id, row.from_date, row.to_date, row.deferred_by, row.created_at)
+
+
 class AgendaRepository(_Repository):
     """The MAST queue: one entry per parsed submission, through its states.
 
-    ``queued`` -> ``on_agenda`` (placed on a meeting) -> ``decided`` or ``deferred`` (waiting for
-    the next meeting, like ``queued``). A newer tool for the same child replaces any entry not
-    yet decided: the old one becomes ``replaced`` and the new one takes over its state, meeting
-    and place in the queue. Other moves raise InvalidTransition.
+    The states and moves are ``mast_intake.domain.agenda``'s. A newer tool for the same child
+    replaces any entry not yet decided: the old one becomes ``replaced`` and the new one takes
+    over its state, meeting and place in the queue. Other moves raise InvalidTransition.
     """
 
     def enqueue(self, submission: Submission, is_review: bool, needs_correction: bool) -> AgendaEntry:
@@ -794,14 +709,51 @@ class AgendaRepository(_Repository):
             )
         )
 
-    def defer(self, entry: AgendaEntry) -> AgendaEntry:
-        """Carry an entry on an agenda over to the next meeting."""
+    def store_deferral(self, entry: AgendaEntry, deferral: Deferral) -> AgendaEntry:
+        """Store that an entry is deferred to ``deferral.to_day``, and the deferral itself.
+
+        The rule (``domain.agenda.deferral_target``) picks the day; this only checks the move.
+        """
         entry = self._lock(entry)
         check_transition(entry, "deferred")
-        entry.state, entry.updated_at = "deferred", self.clock()
+        entry.state, entry.meeting_date, entry.updated_at = "deferred", deferral.to_day, self.clock()
         entry.deferrals += 1
+        self.session.add(AgendaDeferral(agenda_entry_id=entry.id, from_date=deferral.from_day,
+                                        to_date=deferral.to_day, deferred_by=deferral.deferred_by,
+                                        created_at=deferral.at))
         self.session.flush()
         return entry
+
+    def deferrals_of(self, entry_id: int) -> list[Deferral]:
+        """The entry's deferrals, oldest first."""
+        rows = self.session.exec(select(AgendaDeferral).where(AgendaDeferral.agenda_entry_id == entry_id)
+                                 .order_by(col(AgendaDeferral.id)))
+        return [_deferral(row) for row in rows]
+
+    def deferred_from(self, meeting_date: date) -> list[tuple[AgendaEntry, Deferral]]:
+        """Entries deferred from the meeting of ``meeting_date``, with that deferral, in queue order."""
+        rows = self.session.exec(
+            select(AgendaEntry, AgendaDeferral)
+            .join(AgendaDeferral, col(AgendaDeferral.agenda_entry_id) == col(AgendaEntry.id))
+            .where(AgendaDeferral.from_date == meeting_date, AgendaEntry.state != "replaced")
+            .order_by(col(AgendaEntry.queued_at), col(AgendaEntry.id))
+        )
+        return [(entry, _deferral(row)) for entry, row in rows]
+
+    def waiting(self) -> list[AgendaEntry]:
+        """Every entry queued or deferred, in queue order."""
+        return list(self.session.exec(
+            select(AgendaEntry).where(col(AgendaEntry.state).in_(WAITING_STATES))
+            .order_by(col(AgendaEntry.queued_at), col(AgendaEntry.id))
+        ))
+
+    def store_placed(self, entries: Iterable[AgendaEntry], day: date) -> None:
+        """Store that these entries are on the agenda of ``day``."""
+        self.place_on_meeting(entries, day)
+
+    def lock(self, entry_id: int) -> AgendaEntry:
+        """The entry, locked until the transaction ends (NotFound if there is none)."""
+        return self._lock(entry_id)
 
     def mark_decided(self, entry: AgendaEntry) -> AgendaEntry:
         """Record that the meeting decided the entry (done by DecisionRepository.record too)."""
@@ -829,7 +781,8 @@ class DecisionRepository(_Repository):
 
     A decision may be recorded for an entry ``on_agenda`` (the entry becomes ``decided``); after
     that only a correction may be, a new row naming the decision it corrects. The newest row
-    for an entry is the one that stands (:meth:`latest_for_entry`).
+    for an entry is the one that stands (:meth:`latest_for_entry`, :meth:`current`). Free text
+    (recommendations, actions, rationale, names, reasons) is sealed.
     """
 
     def record(
@@ -846,11 +799,20 @@ class DecisionRepository(_Repository):
         decided_by: str,
         decided_at: datetime | None = None,
         corrects_decision_id: int | None = None,
+        level_rationale: str = "",
+        police_systems_updated: bool = False,
+        police_updated_by: str = "",
+        nrm_referral_date: date | None = None,
+        nrm_first_responder: str = "",
+        nrm_reason: str = "",
+        disruption: str = "",
+        decided_by_role: str = "",
+        correction_reason: str = "",
     ) -> Decision:
         """Append a decision (or correction); DecisionNotAllowed if the entry's state forbids it.
 
-        ``actions`` are ``{"text": ..., "owner": ...}`` dicts. ``level``, ``case_status`` and
-        ``nrm`` must be among the form's choices (ValueError otherwise).
+        ``actions`` are ``{"text", "owner"[, "due"]}`` dicts. ``level``, ``case_status`` and
+        ``nrm`` must be among the value lists of ``domain.enums`` (ValueError otherwise).
         """
         check_decision_values(level, case_status, nrm, actions)
         agenda = AgendaRepository(self.session, self.sealer, self.clock)
@@ -860,13 +822,14 @@ class DecisionRepository(_Repository):
             self.session.get(Decision, corrects_decision_id) if corrects_decision_id is not None else None
         )
         check_decision_allowed(locked, corrects, corrects_decision_id)
+        seal = self.sealer.seal
         decision = Decision(
             agenda_entry_id=locked.id,
             submission_id=locked.submission_id,
             level=level,
             case_status=case_status,
-            recommendations=self.sealer.seal(recommendations),
-            actions_json=self.sealer.seal(json.dumps([dict(a) for a in actions])),
+            recommendations=seal(recommendations),
+            actions_json=seal(json.dumps([dict(a) for a in actions])),
             tier1=tier1,
             nrm=nrm,
             next_review_date=next_review_date,
@@ -874,12 +837,62 @@ class DecisionRepository(_Repository):
             decided_at=decided_at or self.clock(),
             corrects_decision_id=corrects_decision_id,
             created_at=self.clock(),
+            level_rationale=seal(level_rationale),
+            police_systems_updated=police_systems_updated,
+            police_updated_by=seal(police_updated_by),
+            nrm_referral_date=nrm_referral_date,
+            nrm_first_responder=seal(nrm_first_responder),
+            nrm_reason=seal(nrm_reason),
+            disruption=seal(disruption),
+            decided_by_role=decided_by_role,
+            correction_reason=seal(correction_reason),
         )
         self.session.add(decision)
         if locked.state != "decided":
             agenda.mark_decided(locked)
         self.session.flush()
         return decision
+
+    def append(self, entry: AgendaEntry | int, record: DecisionRecord) -> DecisionRecord:
+        """Store a checked domain record (see ``domain.cycle``); returns it with its id."""
+        row = self.record(
+            entry=entry, level=record.level, case_status=record.case_status,
+            recommendations=record.notes, actions=[a.to_dict() for a in record.actions],
+            tier1=record.tier1, nrm=record.nrm, next_review_date=record.next_review_date,
+            decided_by=record.decided_by, decided_at=record.decided_at,
+            corrects_decision_id=record.corrects_decision_id, level_rationale=record.level_rationale,
+            police_systems_updated=record.police_systems_updated,
+            police_updated_by=record.police_updated_by, nrm_referral_date=record.nrm_referral_date,
+            nrm_first_responder=record.nrm_first_responder, nrm_reason=record.nrm_reason,
+            disruption=record.disruption, decided_by_role=record.decided_by_role,
+            correction_reason=record.correction_reason,
+        )
+        return self.to_record(row)
+
+    def to_record(self, row: Decision) -> DecisionRecord:
+        """The stored row as the domain's decision record, free text unsealed."""
+        def unseal(value: str) -> str:
+            # Empty means never written: rows from before revision 0004 hold "" unsealed.
+            return self.sealer.unseal(value) if value else ""
+
+        return DecisionRecord(
+            id=row.id, level=Level(row.level), case_status=CaseStatus(row.case_status),
+            decided_by=row.decided_by, decided_at=row.decided_at,
+            level_rationale=unseal(row.level_rationale),
+            actions=tuple(Action.from_dict(a) for a in self.actions(row)),
+            police_systems_updated=row.police_systems_updated,
+            police_updated_by=unseal(row.police_updated_by), nrm=NrmOutcome.from_stored(row.nrm),
+            nrm_referral_date=row.nrm_referral_date, nrm_first_responder=unseal(row.nrm_first_responder),
+            nrm_reason=unseal(row.nrm_reason), tier1=row.tier1, disruption=unseal(row.disruption),
+            notes=self.recommendations(row), decided_by_role=row.decided_by_role,
+            next_review_date=row.next_review_date, correction_reason=unseal(row.correction_reason),
+            corrects_decision_id=row.corrects_decision_id,
+        )
+
+    def current(self, entry_id: int) -> DecisionRecord | None:
+        """The decision that stands for the entry, as a domain record, or None."""
+        row = self.latest_for_entry(entry_id)
+        return None if row is None else self.to_record(row)
 
     def get(self, decision_id: int) -> Decision | None:
         """The decision with this id, or None."""
@@ -915,7 +928,7 @@ class DecisionRepository(_Repository):
         return self.sealer.unseal(decision.recommendations)
 
     def actions(self, decision: Decision) -> list[dict]:
-        """The actions, as ``{"text", "owner"}`` dicts."""
+        """The actions, as ``{"text", "owner"[, "due"]}`` dicts."""
         return json.loads(self.sealer.unseal(decision.actions_json))
 
 
@@ -937,6 +950,10 @@ class OutboxRepository(_Repository):
     def has(self, message_id: str) -> bool:
         """True when an email with this Message-ID was ever queued."""
         return self.session.exec(select(Outbox.id).where(Outbox.message_id == message_id)).first() is not None
+
+    def queued_at(self, message_id: str) -> datetime | None:
+        """When the email with this Message-ID was queued, or None if it never was."""
+        return self.session.exec(select(Outbox.created_at).where(Outbox.message_id == message_id)).first()
 
     def add(self, message_id: str, kind: str, recipients: Sequence[str], subject: str, mime: bytes) -> Outbox:
         """Queue an email; if one with this Message-ID is already queued, that row is returned."""
@@ -1318,6 +1335,9 @@ class DataProtectionRepository(_Repository):
                 sa.or_(decision_t.c.submission_id.in_(ids), decision_t.c.agenda_entry_id.in_(entries))
             )
         ).rowcount
+        if entries:
+            deferral_t = AgendaDeferral.__table__
+            self.session.execute(sa.delete(deferral_t).where(deferral_t.c.agenda_entry_id.in_(entries)))
         removed_entries = self.session.execute(
             sa.delete(agenda_t).where(agenda_t.c.id.in_(entries))
         ).rowcount if entries else 0
@@ -1360,15 +1380,18 @@ class DataProtectionRepository(_Repository):
         columns = [
             (Child.__table__, "display_name"), (ChildAlias.__table__, "alias"),
             (Submission.__table__, "file_name"), (Submission.__table__, "record_json"),
-            (Decision.__table__, "recommendations"), (Outbox.__table__, "subject"),
+            *((Decision.__table__, name) for name in SEALED_DECISION_COLUMNS), (Outbox.__table__, "subject"),
             (Outbox.__table__, "mime"),
         ]
         samples: list[str | bytes] = []
         for table, name in columns:
             column = table.c[name]
+            # An empty text value was never sealed (columns added by a later migration).
+            written = () if isinstance(column.type, sa.LargeBinary) else (column != "",)
             for order in (table.c.id.asc(), table.c.id.desc()):
                 samples.extend(self.session.execute(
-                    sa.select(column).where(column.is_not(None)).order_by(order).limit(per_column // 2 or 1)
+                    sa.select(column).where(column.is_not(None), *written).order_by(order)
+                    .limit(per_column // 2 or 1)
                 ).scalars())
         return samples
 
@@ -1383,8 +1406,9 @@ class DataProtectionRepository(_Repository):
         counts: dict[str, int] = {}
 
         def reseal(value: Any) -> Any:
-            if value is None:
-                return None
+            if value is None or value == "":
+                # Nothing was written (e.g. a decision field added by a later migration).
+                return value
             if isinstance(value, bytes):
                 return new.seal_bytes(old.unseal_bytes(value))
             return new.seal(old.unseal(value))
@@ -1422,7 +1446,7 @@ class DataProtectionRepository(_Repository):
                 new_key = new.lookup_key(normalise_name(new.unseal(row["display_name"])))
             row["name_key"] = new_key
         submissions = collect(submission_t, ["file_name", "record_json", "findings_json"])
-        decisions = collect(decision_t, ["recommendations", "actions_json"])
+        decisions = collect(decision_t, list(SEALED_DECISION_COLUMNS))
         outbox = collect(outbox_t, ["subject", "mime"])
         if check_only:
             return counts

@@ -14,6 +14,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
+from mast_intake.domain.enums import (
+    LEGACY_NRM,
+    AgendaState,
+    CaseStatus,
+    Level,
+    MailState,
+    NrmOutcome,
+    OutboxState,
+)
+
 # Named constraints make PostgreSQL and SQLite agree on names, so migrations can refer to them.
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -24,14 +34,15 @@ NAMING_CONVENTION = {
 }
 metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
-MAIL_STATES = ("claimed", "processed", "quarantined", "failed")
+MAIL_STATES = MailState.values()
 SUBMISSION_STATUSES = ("parsed", "rejected")
-AGENDA_STATES = ("queued", "on_agenda", "decided", "deferred", "replaced")
-LEVELS = ("low", "medium", "high")
-CASE_STATUSES = ("added", "removed", "unchanged")
-NRM_ANSWERS = ("yes", "no", "considered")
+AGENDA_STATES = AgendaState.values()
+LEVELS = Level.values()
+CASE_STATUSES = CaseStatus.values()
+# Rows from before revision 0004 keep their old codes (decisions are never updated).
+NRM_ANSWERS = NrmOutcome.values() + tuple(LEGACY_NRM)
 OUTBOX_KINDS = ("precheck", "rejection", "agenda", "case_note", "reminder", "alert")
-OUTBOX_STATES = ("pending", "sent", "failed")
+OUTBOX_STATES = OutboxState.values()
 USER_ROLES = ("member", "coordinator", "admin")
 
 # RFC 5322 caps a header line at 998 characters, which bounds a Message-ID.
@@ -215,7 +226,7 @@ class Decision(StorageModel, table=True):
     agenda_entry_id: int = Field(foreign_key="agenda_entry.id", nullable=False)
     submission_id: int = Field(foreign_key="submission.id", nullable=False)
     level: str = Field(sa_type=sa.String(16), nullable=False)
-    case_status: str = Field(sa_type=sa.String(16), nullable=False)
+    case_status: str = Field(sa_type=sa.String(32), nullable=False)
     recommendations: str = Field(default="", sa_type=sa.Text, nullable=False)
     actions_json: str = Field(default="[]", sa_type=sa.Text, nullable=False)
     tier1: bool = Field(default=False, nullable=False)
@@ -224,6 +235,33 @@ class Decision(StorageModel, table=True):
     decided_by: str = Field(sa_type=ADDRESS, nullable=False)
     decided_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
     corrects_decision_id: int | None = Field(default=None, foreign_key="decision.id")
+    created_at: datetime = _created()
+    # Revision 0004: the complete record. Free text is sealed like recommendations.
+    level_rationale: str = Field(default="", sa_type=sa.Text, nullable=False)
+    police_systems_updated: bool = Field(default=False, nullable=False)
+    police_updated_by: str = Field(default="", sa_type=sa.Text, nullable=False)
+    nrm_referral_date: date | None = None
+    nrm_first_responder: str = Field(default="", sa_type=sa.Text, nullable=False)
+    nrm_reason: str = Field(default="", sa_type=sa.Text, nullable=False)
+    disruption: str = Field(default="", sa_type=sa.Text, nullable=False)
+    decided_by_role: str = Field(default="", sa_type=sa.String(64), nullable=False)
+    correction_reason: str = Field(default="", sa_type=sa.Text, nullable=False)
+
+
+class AgendaDeferral(StorageModel, table=True):
+    """One carrying-over of a case from the meeting it was on to the next meeting day."""
+
+    __tablename__ = "agenda_deferral"
+    __table_args__ = (
+        sa.Index("ix_agenda_deferral_agenda_entry_id", "agenda_entry_id"),
+        sa.Index("ix_agenda_deferral_from_date", "from_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    agenda_entry_id: int = Field(foreign_key="agenda_entry.id", nullable=False)
+    from_date: date = Field(nullable=False)
+    to_date: date = Field(nullable=False)
+    deferred_by: str = Field(sa_type=ADDRESS, nullable=False)
     created_at: datetime = _created()
 
 

@@ -3,7 +3,9 @@ the council's local acronyms."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from mast_intake.config.settings import Settings
 from mast_intake.models.form import Category
@@ -18,12 +20,14 @@ class CheckOptions:
     low_weeks: int = 12
     spacy_model: str = ""
     local_acronyms: frozenset[str] = frozenset()
+    # Today's date, for checks that say what is already overdue; None leaves that out.
+    today: Callable[[], date] | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> CheckOptions:
+    def from_settings(cls, settings: Settings, today: Callable[[], date] | None = None) -> CheckOptions:
         review = settings.review
         return cls(review.high_weeks, review.medium_weeks, review.low_weeks, settings.spacy_model,
-                   frozenset(word.strip() for word in settings.local_acronyms if word.strip()))
+                   frozenset(word.strip() for word in settings.local_acronyms if word.strip()), today)
 
     def review_weeks(self, category: Category) -> int:
         return {"high": self.high_weeks, "medium": self.medium_weeks, "low": self.low_weeks}[category]

@@ -23,7 +23,12 @@ from sqlalchemy.exc import IntegrityError
 from starlette.middleware.sessions import SessionMiddleware
 
 from mast_intake.bootstrap import App
-from mast_intake.notifier.decisions import DecisionError, DecisionInput, record_decision
+from mast_intake.domain.calendar import parse_day
+from mast_intake.domain.decisions import Action, DecisionRecord
+from mast_intake.domain.enums import CaseStatus, Level, NrmOutcome
+from mast_intake.domain.errors import DecisionInvalid, DomainError, MeetingOver, NotAMeetingDay
+from mast_intake.notifier.agenda import calendar_of
+from mast_intake.notifier.decisions import record_correction, record_decision
 from mast_intake.notifier.meetings import agenda_for, next_meeting_date, place_cases
 from mast_intake.notifier.views import band_label, uk_date, uk_datetime
 from mast_intake.storage.errors import NotFound
@@ -86,6 +91,76 @@ def _parse_date(value: str | None) -> date | None:
         return None
 
 
+def decision_form(current: DecisionRecord | None) -> dict[str, Any]:
+    """The decision form's values: the decision standing (for a correction), else empty rows."""
+    actions = list(current.actions) if current else []
+    rows = [(a.text, a.owner) for a in actions] + [("", "")] * max(ACTION_ROWS - len(actions), 0)
+    # Due dates sit beside the (text, owner) rows, in the same positions.
+    dues = [a.due.isoformat() if a.due else "" for a in actions] + [""] * max(ACTION_ROWS - len(actions), 0)
+    if current is None:
+        return {"actions": rows, "action_dues": dues}
+    return {
+        "level": current.level.value, "level_rationale": current.level_rationale,
+        "case_status": current.case_status.value, "nrm": current.nrm.value,
+        "nrm_referral_date": current.nrm_referral_date.isoformat() if current.nrm_referral_date else "",
+        "nrm_first_responder": current.nrm_first_responder, "nrm_reason": current.nrm_reason,
+        "police_systems_updated": current.police_systems_updated,
+        "police_updated_by": current.police_updated_by, "tier1": current.tier1,
+        "disruption": current.disruption, "notes": current.notes, "correction_reason": "",
+        "actions": rows, "action_dues": dues,
+    }
+
+
+def read_decision_form(form: Any) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """(the values to show again, the record's fields, problems) from a posted decision form."""
+    def text(name: str) -> str:
+        return str(form.get(name, "")).strip()
+
+    errors: list[str] = []
+
+    def choice(name: str, enum: type, problem: str) -> Any:
+        try:
+            return enum.parse(text(name))
+        except ValueError:
+            errors.append(problem)
+            return None
+
+    def day(name: str, problem: str) -> date | None:
+        if not text(name):
+            return None
+        try:
+            return date.fromisoformat(text(name))
+        except ValueError:
+            errors.append(problem)
+            return None
+
+    rows = [(text(f"action_{i}"), text(f"owner_{i}")) for i in range(1, ACTION_ROWS + 1)]
+    actions = []
+    for number, (what, owner) in enumerate(rows, start=1):
+        if bool(what) != bool(owner):
+            errors.append(f"Action {number} needs both the action and who owns it.")
+        elif what:
+            actions.append(Action(what, owner, day(f"due_{number}", f"Action {number}'s due date must be a "
+                                                                     "date, for example 2026-12-18.")))
+    fields = {
+        "level": choice("level", Level, "Choose the risk level MAST agreed."),
+        "level_rationale": text("level_rationale"),
+        "case_status": choice("case_status", CaseStatus, "Choose the CSE case status."),
+        "nrm": choice("nrm", NrmOutcome, "Choose the National Referral Mechanism (NRM) outcome."),
+        "nrm_referral_date": day("nrm_referral_date", "The NRM referral date must be a date."),
+        "nrm_first_responder": text("nrm_first_responder"), "nrm_reason": text("nrm_reason"),
+        "police_systems_updated": form.get("police_systems_updated") == "yes",
+        "police_updated_by": text("police_updated_by"), "tier1": form.get("tier1") == "yes",
+        "disruption": text("disruption"), "notes": text("notes"), "actions": tuple(actions),
+    }
+    kept = {**{k: v for k, v in fields.items() if k != "actions"}, "actions": rows,
+            "action_dues": [text(f"due_{i}") for i in range(1, ACTION_ROWS + 1)],
+            "correction_reason": text("correction_reason")}
+    for name in ("level", "case_status", "nrm"):
+        kept[name] = fields[name].value if fields[name] is not None else text(name)
+    return kept, fields, errors
+
+
 def create_app(app: App) -> FastAPI:
     """The web console for the wired service ``app``."""
     settings = app.settings
@@ -99,6 +174,7 @@ def create_app(app: App) -> FastAPI:
                        case_status_labels=CASE_STATUS_LABELS, nrm_labels=NRM_LABELS)
     web.mount("/static", StaticFiles(directory=str(package / "static")), name="static")
     zone = ZoneInfo(settings.meeting.timezone)
+    calendar = calendar_of(settings.meeting)
 
     def today() -> date:
         return app.clock().astimezone(zone).date()
@@ -264,33 +340,48 @@ def create_app(app: App) -> FastAPI:
     def home(user: SignedIn) -> Response:
         return RedirectResponse("/quarantine" if not user.can("read") else "/agenda", status_code=303)
 
+    def meeting_day_of(text: str) -> date:
+        """The meeting day named in a URL or form (the next one when empty); NotAMeetingDay else."""
+        if not text.strip():
+            return next_meeting_date(app.clock(), settings)
+        return calendar.require_meeting_day(parse_day(text))
+
+    @web.exception_handler(NotAMeetingDay)
+    async def _not_a_meeting_day(request: Request, exc: NotAMeetingDay) -> Response:
+        return render(request, "error.html", 400, title="No meeting on that day",
+                      message=f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
+
     @web.get("/agenda", response_class=HTMLResponse)
     def agenda(request: Request, user: Reader, day: str = "") -> Response:
         now = app.clock()
         upcoming = next_meeting_date(now, settings)
-        meeting_day = _parse_date(day) or upcoming
+        meeting_day = meeting_day_of(day)
         with app.uow() as uow:
             view, cases = agenda_for(uow, meeting_day, settings, now)
-            dates = uow.agenda.meeting_dates()
+            dates = [d for d in uow.agenda.meeting_dates() if calendar.is_meeting_day(d)]
             waiting = uow.agenda.waiting_count()
             uow.audit.append(user.username, "viewed", "meeting", meeting_day.isoformat())
             uow.commit()
-        past = [d for d in dates if d < today()]
-        coming = sorted({d for d in dates if d >= today()} | {upcoming})
+        past = [d for d in dates if calendar.has_taken_place(d, now)]
+        coming = sorted({d for d in dates if d not in past} | {upcoming})
         return render(request, "agenda.html", view=view, cases=cases, day=meeting_day, upcoming=upcoming,
-                      past=past, coming=coming, waiting=waiting, is_past=meeting_day < today(),
+                      past=past, coming=coming, waiting=waiting,
+                      is_past=calendar.has_taken_place(meeting_day, now),
                       placed=request.query_params.get("placed"))
 
     @web.post("/agenda/place", dependencies=[Depends(csrf_checked)])
     async def place(request: Request, user: Decider) -> Response:
         form = await request.form()
-        meeting_day = _parse_date(str(form.get("day", ""))) or next_meeting_date(app.clock(), settings)
-        if meeting_day < today():
-            raise Forbidden()
-        with app.uow() as uow:
-            count = place_cases(uow, meeting_day, settings)
-            uow.audit.append(user.username, "placed", "meeting", meeting_day.isoformat(), f"{count} cases")
-            uow.commit()
+        meeting_day = meeting_day_of(str(form.get("day", "")))
+        try:
+            with app.uow() as uow:
+                count = place_cases(uow, meeting_day, settings, app.clock())
+                uow.audit.append(user.username, "placed", "meeting", meeting_day.isoformat(),
+                                 f"{count} cases")
+                uow.commit()
+        except MeetingOver as exc:
+            return render(request, "error.html", 409, title="The meeting has taken place",
+                          message=f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
         return RedirectResponse(f"/agenda?day={meeting_day.isoformat()}&placed={count}", status_code=303)
 
     # ------------------------------------------------------------------ submissions and decisions
@@ -309,9 +400,13 @@ def create_app(app: App) -> FastAPI:
         held = app.attachments is not None and app.attachments.exists(submission_id, submission.sha256)
         entry = page["entry"]
         can_decide = user.can("decide") and entry is not None and entry.state in ("on_agenda", "decided")
+        correcting = entry is not None and entry.state == "decided"
+        if form is None:
+            # A correction starts from the decision standing; a first decision from an empty form.
+            current = page["decisions"][-1]["record"] if correcting and page["decisions"] else None
+            form = decision_form(current)
         return render(request, "submission.html", status_code, page=page, held=held, can_decide=can_decide,
-                      correcting=entry is not None and entry.state == "decided",
-                      form=form or {"actions": [("", "")] * ACTION_ROWS}, errors=errors or [], notice=notice)
+                      correcting=correcting, form=form, errors=errors or [], notice=notice)
 
     @web.get("/submissions/{submission_id}", response_class=HTMLResponse)
     def submission(request: Request, submission_id: int, user: Reader, recorded: str = "") -> Response:
@@ -341,44 +436,33 @@ def create_app(app: App) -> FastAPI:
     async def decide(request: Request, submission_id: int, background: BackgroundTasks,
                      user: Decider) -> Response:
         form = await request.form()
-        level = str(form.get("level", ""))
-        case_status = str(form.get("case_status", ""))
-        nrm = str(form.get("nrm", ""))
-        notes = str(form.get("notes", "")).strip()
-        reason = str(form.get("correction_reason", "")).strip()
-        actions = [(str(form.get(f"action_{i}", "")).strip(), str(form.get(f"owner_{i}", "")).strip())
-                   for i in range(1, ACTION_ROWS + 1)]
-        errors = []
-        if level not in ("low", "medium", "high"):
-            errors.append("Choose the risk level MAST agreed.")
-        if case_status not in CASE_STATUS_LABELS:
-            errors.append("Choose whether the CSE case status is added, removed or unchanged.")
-        if nrm not in NRM_LABELS:
-            errors.append("Choose the National Referral Mechanism (NRM) decision.")
-        for number, (text, owner) in enumerate(actions, start=1):
-            if bool(text) != bool(owner):
-                errors.append(f"Action {number} needs both the action and who owns it.")
+        kept, fields, errors = read_decision_form(form)
+        reason = kept["correction_reason"]
         with app.uow() as uow:
             entry = uow.agenda.for_submission(submission_id)
             correcting = entry is not None and entry.state == "decided"
         if correcting and not reason:
             errors.append("Say why the earlier decision is being corrected.")
-        kept = {"level": level, "case_status": case_status, "nrm": nrm, "notes": notes,
-                "correction_reason": reason, "tier1": form.get("tier1") == "yes",
-                "actions": actions}
         if errors:
             return show_submission(request, user, submission_id, 422, kept, errors)
-        decision = DecisionInput(submission_id, level, case_status, [a for a in actions if a[0]],
-                                 form.get("tier1") == "yes", nrm, user.username, notes, reason)
+        by, role = user.display_name or user.username, ROLE_LABELS.get(user.role, user.role)
         try:
             with app.uow() as uow:
-                decision_id, _ = record_decision(uow, decision, settings, app.clock())
+                if correcting:
+                    stored, _ = record_correction(uow, submission_id, fields, reason=reason, by=by, role=role,
+                                                  now=app.clock(), settings=settings, actor=user.username)
+                else:
+                    record = DecisionRecord(decided_by=by, decided_by_role=role, decided_at=app.clock(),
+                                            **fields)
+                    stored = record_decision(uow, submission_id, record, settings, actor=user.username)
                 uow.commit()
-        except DecisionError as exc:
+        except DecisionInvalid as exc:
+            return show_submission(request, user, submission_id, 422, kept, exc.problems)
+        except DomainError as exc:
             return show_submission(request, user, submission_id, 409, kept, [str(exc)])
         # Send after answering: the case note is safe in the outbox table already.
         background.add_task(_send_outbox, app)
-        return RedirectResponse(f"/submissions/{submission_id}?recorded={decision_id}", status_code=303)
+        return RedirectResponse(f"/submissions/{submission_id}?recorded={stored.id}", status_code=303)
 
     # ------------------------------------------------------------------ children and search
 

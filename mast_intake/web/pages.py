@@ -13,6 +13,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from mast_intake.domain.enums import AgendaState, CaseStatus, NrmOutcome
 from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.codec import finding_from_dict, record_from_storage
@@ -25,11 +26,10 @@ from mast_intake.web.chart import Point, score_chart
 
 SEVERITY_LABELS = {Severity.MUST_FIX: "Must fix", Severity.SHOULD_FIX: "Should fix",
                    Severity.ADVICE: "Advice"}
-STATE_LABELS = {"queued": "Waiting for a meeting", "on_agenda": "On the agenda", "decided": "Decided",
-                "deferred": "Carried to the next meeting", "replaced": "Replaced by a newer tool"}
-CASE_STATUS_LABELS = {"added": "CSE case status added", "removed": "CSE case status removed",
-                      "unchanged": "CSE case status unchanged"}
-NRM_LABELS = {"yes": "Yes, refer to the NRM", "no": "No NRM referral", "considered": "NRM considered"}
+# The value lists are the domain's (one source for the CLI, web, templates and tables).
+STATE_LABELS = AgendaState.labels()
+CASE_STATUS_LABELS = CaseStatus.labels()
+NRM_LABELS = NrmOutcome.labels()
 
 
 def highlight(text: str, excerpts: list[str]) -> Markup:
@@ -82,14 +82,13 @@ def submission_page(uow: SqlUnitOfWork, submission: Submission) -> dict[str, Any
     entry = uow.agenda.for_submission(submission.id)
     decisions = []
     if entry is not None and entry.id is not None:
-        for d in uow.decisions.for_entry(entry.id):
+        for row in uow.decisions.for_entry(entry.id):
+            d = uow.decisions.to_record(row)
             decisions.append({
-                "id": d.id, "level": band_label(d.level), "level_key": d.level,
-                "case_status": CASE_STATUS_LABELS[d.case_status],
-                "actions": uow.decisions.actions(d), "tier1": d.tier1, "nrm": NRM_LABELS[d.nrm],
-                "notes": uow.decisions.recommendations(d), "decided_by": d.decided_by,
-                "decided_at": d.decided_at, "next_review_date": d.next_review_date,
-                "corrects": d.corrects_decision_id,
+                **d.to_dict(), "record": d, "level": band_label(d.level), "level_key": d.level.value,
+                "case_status": d.case_status.label, "actions": [a.to_dict() for a in d.actions],
+                "nrm": d.nrm.label, "decided_by": d.decided_by_text, "decided_at": d.decided_at,
+                "next_review_date": d.next_review_date, "corrects": d.corrects_decision_id,
             })
     page: dict[str, Any] = {
         "submission": submission,

@@ -66,7 +66,7 @@ def running(tmp_path: Path) -> Iterator[Running]:
     drop(settings.maildir_path, email_with([("tool.docx", build_form(spec))]))
     poll_once(app.poll_context())
     with app.uow() as uow:
-        place_cases(uow, next_meeting_date(app.clock(), settings), settings)
+        place_cases(uow, next_meeting_date(app.clock(), settings), settings, app.clock())
         uow.commit()
     add_user(app, "cora.coordinator", "coordinator")
     thread = serve_in_background(app)
@@ -123,12 +123,15 @@ def test_sign_in_agenda_submission_decision_and_case_note(running: Running, page
     expect(page.get_by_role("link", name="Download the original file")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "submission.png"), full_page=True)
 
+    # Fields by name: the decision form's contract with mast_intake.web.app.read_decision_form.
     page.get_by_label("Medium", exact=True).check()
-    page.get_by_label("CSE case status added").check()
+    page.locator("[name=level_rationale]").fill("Fictional rationale for the level.")
+    page.locator("input[name=case_status][value=added]").check()
     page.get_by_label("Action 1", exact=True).fill("Safety plan review with the family")
     page.get_by_label("Owner of action 1").fill("Social worker")
     page.get_by_label("Discuss at VEMT Tier 1").check()
-    page.get_by_label("NRM considered").check()
+    page.locator("input[name=nrm][value=not_referred]").check()
+    page.locator("[name=nrm_reason]").fill("Fictional reason for not referring.")
     page.get_by_label("Notes and further recommendations").fill("Discussed at MAST (fictional).")
     page.get_by_role("button", name="Save the decision and send the case note").click()
     expect(page.get_by_role("status")).to_contain_text("Decision D-1 recorded")

@@ -36,8 +36,9 @@ def test_a_killed_decision_send_is_not_lost(tmp_path) -> None:
     service = Service(tmp_path)
     service.send_tool()
     service.run("poll", "--once")
-    service.run("agenda")
-    killed = service.run("decide", "1", "--level", "medium", "--status", "added", "--by", "Chair",
+    service.run("agenda", "place")
+    killed = service.run("decide", "1", "--level", "medium", "--rationale", "Fictional rationale.",
+                         "--status", "added", "--by", "Chair",
                          crash_at="after_send", check=False)
     assert killed.returncode == -signal.SIGKILL
     service.run("send")

@@ -81,9 +81,10 @@ def _poll_and_decide(service: Service) -> None:
     service.send_tool(_second_tool(), name="Eira Pascoe CSE tool.docx")
     counts = json.loads(service.run("poll", "--once").stdout)
     assert counts["parsed"] == 2
-    service.run("agenda", "--json")
-    service.run("decide", "1", "--level", "medium", "--status", "added", "--action", "Safety plan",
-                "--owner", "Alex Worker", "--nrm", "no", "--notes", NOTES, "--by", "MAST chair")
+    service.run("agenda", "place")
+    service.run("decide", "1", "--level", "medium", "--rationale", "Fictional rationale.", "--status",
+                "added", "--action", "Safety plan", "--owner", "Alex Worker", "--nrm", "not_applicable",
+                "--notes", NOTES, "--by", "MAST chair")
 
 
 def test_with_encryption_on_no_name_is_readable_at_rest(service: Service) -> None:
@@ -118,7 +119,7 @@ def test_with_encryption_on_no_name_is_readable_at_rest(service: Service) -> Non
     assert stat.S_IMODE(export.stat().st_mode) == 0o600
     held = json.loads(export.read_text())
     assert held["child"]["name"] == "Morwenna Blyth"
-    assert held["submissions"][0]["decisions"][0]["recommendations"].startswith(NOTES)
+    assert held["submissions"][0]["decisions"][0]["notes"].startswith(NOTES)
     audit = [json.loads(line) for line in service.run("audit", "--json").stdout.splitlines()]
     assert {"exported", "purged", "decided", "processed"} <= {line["action"] for line in audit}
     assert not [line for line in audit if any(name in json.dumps(line) for name in NAMES)]

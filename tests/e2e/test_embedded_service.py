@@ -50,12 +50,15 @@ def test_replies_agenda_and_case_note(service: Service) -> None:
     assert {c.author for c in document.comments} == {"MAST Intake"}
     assert len(service.filed("Processed")) == 3 and not service.waiting()
 
+    service.run("agenda", "place")
     cases = [json.loads(line) for line in service.run("agenda", "--json").stdout.splitlines()]
     assert [c["consider_category"] for c in cases] == ["high", "medium"]
     assert {c["submission_id"] for c in cases} == {1, 2}
 
-    service.run("decide", "2", "--level", "high", "--status", "added", "--action", "Safety plan",
-                "--owner", "Alex Worker", "--tier1", "--nrm", "yes", "--by", "MAST chair")
+    service.run("decide", "MAST-2", "--level", "high", "--rationale", "Fictional rationale.", "--status",
+                "added", "--action", "Safety plan", "--owner", "Alex Worker", "--tier1", "--nrm", "referred",
+                "--nrm-date", date.today().isoformat(), "--nrm-responder", "Fictional Responder",
+                "--by", "MAST chair")
     note = [m for m in service.outbox() if "decision" in str(m["Subject"]).lower()]
     assert len(note) == 1 and str(note[0]["To"]) == "alex.worker@northyorks.gov.uk"
     text = note[0].get_body(("plain",)).get_content()
@@ -67,9 +70,9 @@ def test_replies_agenda_and_case_note(service: Service) -> None:
 def test_decision_needs_a_case_on_an_agenda(service: Service) -> None:
     service.send_tool()
     service.run("poll", "--once")
-    refused = service.run("decide", "1", "--level", "low", "--status", "unchanged", "--by", "Chair",
-                          check=False)
-    assert refused.returncode != 0 and "not on a meeting's agenda" in refused.stderr
+    refused = service.run("decide", "1", "--level", "low", "--rationale", "Fictional rationale.", "--status",
+                          "unchanged", "--by", "Chair", check=False)
+    assert refused.returncode != 0 and "waiting to be placed on a meeting" in refused.stderr
 
 
 def test_resubmission_replaces_the_earlier_tool_on_the_agenda(service: Service) -> None:
@@ -77,6 +80,7 @@ def test_resubmission_replaces_the_earlier_tool_on_the_agenda(service: Service) 
     service.run("poll", "--once")
     service.send_tool()  # the corrected tool, a new email
     service.run("poll", "--once")
+    service.run("agenda", "place")
     cases = [json.loads(line) for line in service.run("agenda", "--json").stdout.splitlines()]
     assert [c["submission_id"] for c in cases] == [2]
 

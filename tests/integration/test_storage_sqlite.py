@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from mast_intake.storage import current_revision, head_revision, make_engine, upgrade
-from mast_intake.storage.schema import downgrade
+from mast_intake.storage import current_revision, head_revision, make_engine, make_session_factory, upgrade
+from mast_intake.storage.repositories import DecisionRepository
+from mast_intake.storage.schema import downgrade, migrate
 from mast_intake.storage.tables import APPEND_ONLY, metadata
 
 
@@ -50,5 +52,39 @@ def test_upgrade_is_repeatable_and_downgrade_removes_everything(tmp_path: Path) 
         downgrade(engine, "base")
         assert set(sa.inspect(engine).get_table_names()) == {"alembic_version"}
         assert current_revision(engine) is None
+    finally:
+        engine.dispose()
+
+
+def test_0004_keeps_older_decisions_and_the_append_only_trigger(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path}/mast-intake.db")
+    try:
+        migrate(engine, "0002")
+        now = "2026-03-02 10:00:00"
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO submission (id, message_id, sha256, file_name, kind, sender, received_at, "
+                f"status, created_at) VALUES (1, '<m@x.invalid>', 'ab', 'f', 'docx', 's@x.invalid', '{now}', "
+                f"'parsed', '{now}')")
+            connection.exec_driver_sql(
+                "INSERT INTO agenda_entry (id, submission_id, state, queued_at, is_review, "
+                "needs_correction, deferrals, created_at, updated_at) "
+                f"VALUES (1, 1, 'decided', '{now}', 0, 0, 0, '{now}', '{now}')")
+            connection.exec_driver_sql(
+                "INSERT INTO decision (id, agenda_entry_id, submission_id, level, case_status, "
+                "recommendations, actions_json, tier1, nrm, decided_by, decided_at, created_at) "
+                "VALUES (1, 1, 1, 'medium', "
+                f"'added', 'r', '[]', 0, 'yes', 'Chair', '{now}', '{now}')")
+        migrate(engine)
+        with make_session_factory(engine)() as session:
+            record = DecisionRepository(session).current(1)
+        assert record is not None and record.nrm == "referred" and record.level_rationale == ""
+        with engine.begin() as connection, pytest.raises(sa.exc.DatabaseError, match="append-only"):
+            connection.exec_driver_sql("UPDATE decision SET level = 'high'")
+        with engine.begin() as connection, pytest.raises(sa.exc.IntegrityError):
+            connection.exec_driver_sql(
+                "INSERT INTO decision (agenda_entry_id, submission_id, level, case_status, recommendations, "
+                "actions_json, tier1, nrm, decided_by, decided_at, created_at) VALUES (1, 1, 'medium', "
+                f"'closed', 'r', '[]', 0, 'referred', 'Chair', '{now}', '{now}')")
     finally:
         engine.dispose()

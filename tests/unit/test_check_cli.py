@@ -48,3 +48,12 @@ def test_readable_output_groups_findings(tmp_path) -> None:
     assert result.exit_code == 0
     assert "Must fix:" in result.output or "Should fix:" in result.output
     assert "recomputed 21 (high)" in result.output
+
+
+def test_the_shipped_example_tool_reads_as_the_readme_shows() -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "example-tool.docx"
+    result = CliRunner().invoke(main, ["check", str(example)])
+    assert result.exit_code == 0, result.output
+    for line in ("Child: Rowan Example-Demo, age 15, date of birth 2011-03-14",
+                 "Score: stated 20 (high), recomputed 21 (high)", '"Seen with CH again'):
+        assert line in result.output

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
+from mast_intake.domain.review import ReviewDue as Due
+from mast_intake.domain.review import ReviewIntervals, review_due
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
-from mast_intake.models.form import Category
 from mast_intake.validation.options import CheckOptions
 from mast_intake.validation.rule import Rule
-from mast_intake.validation.rules.category_mismatch import explains_category
 
 
-def review_due(record: Assessment, options: CheckOptions) -> tuple[Category, int, date] | None:
-    """(category, weeks, due date) of the tool's next review; None without an assessment date."""
+def next_review(record: Assessment, options: CheckOptions) -> Due | None:
+    """The tool's next review by the one rule in ``domain.review``; None without an assessment date."""
     if record.assessment_date is None:
         return None
-    category = record.computed_category
-    if record.stated_category and (record.stated_category == category or explains_category(record)):
-        category = record.stated_category
-    weeks = options.review_weeks(category)
-    return category, weeks, record.assessment_date + timedelta(weeks=weeks)
+    intervals = ReviewIntervals(options.high_weeks, options.medium_weeks, options.low_weeks)
+    return review_due(assessed_on=record.assessment_date,
+                      stated_band=record.stated_category or record.computed_category, intervals=intervals)
 
 
 class ReviewDue(Rule):
@@ -29,8 +25,9 @@ class ReviewDue(Rule):
     Risk is fluid, so the tool is reviewed with the case plan at least every 6 weeks for high
     risk, every 8 weeks for medium and every 12 weeks for low (the intervals are set by the
     service). Any change in risk, incident of concern or missing episode should lead to an
-    earlier review. The review date follows the risk level you gave if it matches the score
-    or you explained it, otherwise the level of the score.
+    earlier review. The date counts from the assessment date at the risk category you gave
+    (the band of the score when none is given): the same rule the agenda and reminders use
+    (``mast_intake.domain.review``). A date already past is overdue: send an updated tool.
 
     **Anti-pattern**
 
@@ -51,13 +48,16 @@ class ReviewDue(Rule):
     scope = "whole tool"
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:
-        review = review_due(record, options)
-        if review is None:
+        due = next_review(record, options)
+        if due is None:
             return []
-        category, weeks, due = review
-        return [self.finding(
-            None,
-            f"At {category} risk, please review this tool by {due:%d/%m/%Y} ({weeks} weeks after "
-            f"the assessment date), or sooner if anything changes.",
-            record.date_version.strip(),
-        )]
+        category = due.band
+        today = options.today() if options.today else None
+        if today is not None and due.overdue_on(today):
+            message = (f"At {category} risk this tool was due for review by {due.due:%d/%m/%Y} "
+                       f"({due.weeks} weeks after the assessment date): it is overdue since "
+                       f"{due.due:%d/%m/%Y}. Please send an updated tool.")
+        else:
+            message = (f"At {category} risk, please review this tool by {due.due:%d/%m/%Y} ({due.weeks} "
+                       "weeks after the assessment date), or sooner if anything changes.")
+        return [self.finding(None, message, record.date_version.strip())]

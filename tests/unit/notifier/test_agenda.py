@@ -1,13 +1,13 @@
-"""Agenda logic: ordering, meeting schedule and cut-off, review dates, trends, prompts."""
+"""Agenda logic: ordering, teams and prompts."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from mast_intake.config.settings import MeetingSettings, ReviewSettings
+from mast_intake.config.settings import MeetingSettings
 from mast_intake.models.finding import Severity
 from mast_intake.notifier import agenda
 from tests.unit.notifier.view_factories import case, finding
@@ -76,117 +76,7 @@ def test_stated_high_with_low_count_is_ordered_as_high():
     ]
 
 
-# --- meeting schedule ------------------------------------------------------------------------
-
-
-def test_received_before_cutoff_goes_to_same_day_meeting():
-    assert agenda.meeting_for(at(2026, 5, 4, 7, 59), SETTINGS) == at(2026, 5, 4, 9, 30)
-
-
-def test_received_at_0801_monday_goes_to_tuesday():
-    assert agenda.meeting_for(at(2026, 5, 4, 8, 1), SETTINGS) == at(2026, 5, 5, 9, 30)
-
-
-def test_received_exactly_at_cutoff_goes_to_next_meeting():
-    assert agenda.meeting_for(at(2026, 5, 4, 8, 0), SETTINGS) == at(2026, 5, 5, 9, 30)
-
-
-def test_received_previous_evening_goes_to_next_morning():
-    assert agenda.meeting_for(at(2026, 5, 4, 22, 0), SETTINGS) == at(2026, 5, 5, 9, 30)
-
-
-def test_friday_after_cutoff_goes_to_monday():
-    assert agenda.meeting_for(at(2026, 5, 8, 8, 30), SETTINGS) == at(2026, 5, 11, 9, 30)
-
-
-def test_weekend_goes_to_monday():
-    assert agenda.meeting_for(at(2026, 5, 9, 12, 0), SETTINGS) == at(2026, 5, 11, 9, 30)
-    assert agenda.meeting_for(at(2026, 5, 10, 23, 59), SETTINGS) == at(2026, 5, 11, 9, 30)
-
-
-def test_friday_after_cutoff_across_clock_change_is_0930_local():
-    meeting = agenda.meeting_for(at(2026, 3, 27, 9, 0), SETTINGS)
-    assert meeting == at(2026, 3, 30, 9, 30)
-    assert meeting.utcoffset() == timedelta(hours=1)
-
-
-def test_aware_utc_time_is_read_in_meeting_timezone():
-    # 07:30 UTC in May is 08:30 BST: after the cut-off.
-    received = datetime(2026, 5, 4, 7, 30, tzinfo=UTC)
-    assert agenda.meeting_for(received, SETTINGS) == at(2026, 5, 5, 9, 30)
-
-
-def test_skip_days_such_as_bank_holidays():
-    meeting = agenda.meeting_for(at(2026, 5, 1, 9, 0), SETTINGS, skip={date(2026, 5, 4)})
-    assert meeting == at(2026, 5, 5, 9, 30)
-
-
-def test_next_meeting_is_strictly_after():
-    assert agenda.next_meeting(at(2026, 5, 4, 9, 0), SETTINGS) == at(2026, 5, 4, 9, 30)
-    assert agenda.next_meeting(at(2026, 5, 4, 9, 30), SETTINGS) == at(2026, 5, 5, 9, 30)
-    assert agenda.next_meeting(at(2026, 5, 8, 10, 0), SETTINGS) == at(2026, 5, 11, 9, 30)
-
-
-def test_cutoff_for_meeting():
-    assert agenda.cutoff_for(at(2026, 5, 5, 9, 30), SETTINGS) == at(2026, 5, 5, 8, 0)
-
-
-def test_custom_days_and_times():
-    settings = MeetingSettings(days=["tue", "thu"], time="14:00", cutoff="12:00")
-    assert agenda.meeting_for(at(2026, 5, 4, 9, 0), settings) == at(2026, 5, 5, 14, 0)
-    assert agenda.meeting_for(at(2026, 5, 5, 12, 30), settings) == at(2026, 5, 7, 14, 0)
-
-
-@pytest.mark.parametrize(
-    "settings",
-    [
-        MeetingSettings(days=["someday"]),
-        MeetingSettings(days=[]),
-        MeetingSettings(time="9.30"),
-        MeetingSettings(cutoff="10:00"),
-    ],
-)
-def test_bad_meeting_settings_raise(settings):
-    with pytest.raises(ValueError):
-        agenda.meeting_for(at(2026, 5, 4, 7, 0), settings)
-
-
-# --- review dates ----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("band", "weeks"), [("high", 6), ("medium", 8), ("low", 12)])
-def test_review_due_from_band(band, weeks):
-    assessed = date(2026, 5, 4)
-    assert agenda.review_due(assessed, band, ReviewSettings()) == assessed + timedelta(weeks=weeks)
-
-
-def test_review_due_uses_settings():
-    settings = ReviewSettings(high_weeks=4, medium_weeks=6, low_weeks=8)
-    assert agenda.review_due(date(2026, 5, 4), "high", settings) == date(2026, 6, 1)
-
-
-def test_overdue_reminder_and_escalation():
-    settings = ReviewSettings()
-    assessed = date(2026, 3, 2)  # medium: due 27 April 2026
-    assert not agenda.reminder_needed(assessed, "medium", date(2026, 4, 27), settings)
-    assert agenda.reminder_needed(assessed, "medium", date(2026, 4, 28), settings)
-    assert agenda.days_overdue(assessed, "medium", date(2026, 4, 28), settings) == 1
-    assert not agenda.escalation_needed(assessed, "medium", date(2026, 5, 3), settings)
-    assert agenda.escalation_needed(assessed, "medium", date(2026, 5, 4), settings)
-
-
-# --- trend, team, prompts --------------------------------------------------------------------
-
-
-def test_trend_directions_keep_both_scores():
-    up = agenda.trend(9, 14)
-    assert (up.direction, up.previous_total, up.current_total) == ("up", 9, 14)
-    assert up.text == "Up from 9 to 14"
-    down = agenda.trend(14, 9)
-    assert down.direction == "down" and down.text == "Down from 14 to 9"
-    same = agenda.trend(12, 12, previous_band="medium", current_band="medium")
-    assert same.direction == "same" and "12" in same.text
-    assert agenda.trend(None, 5) is None
+# --- team, prompts (the calendar, review and trend rules: tests/unit/domain) ----------------
 
 
 @pytest.mark.parametrize(

@@ -55,7 +55,7 @@ def test_case_tables_carry_scores_findings_and_prompts_in_words():
     assert "[MUST FIX] TOTAL_MISMATCH" in text
     assert "AWAITING CORRECTION" in text
     assert "National Referral Mechanism" in text
-    assert "Up from 14 to 20" in text
+    assert "Up from 14 (medium) to 20 (high); previous tool 2026-03-01, 64 days earlier" in text
     assert "Selby Children and Families" in text
     assert "Carried over" in text
 

@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from mast_intake.config.settings import Settings
+from mast_intake.domain.reference import format_reference, parse_reference
 from mast_intake.models.assessment import Assessment, Entry, ItemEntry, Rejection
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.models.form import ITEMS
-from mast_intake.models.reference import case_reference, submission_id_of
 from mast_intake.notifier.advice import full_fix
 from mast_intake.notifier.replies import ReadTool, compose_replies, counted_items
 from mast_intake.notifier.review_copy import comment_text
@@ -43,7 +43,7 @@ def _items() -> dict[str, ItemEntry]:
 
 
 def _reply(record: Assessment, findings: list[Finding], received: datetime = RECEIVED, **settings):
-    tool = ReadTool(case_reference(7), record, findings)
+    tool = ReadTool(format_reference(7), record, findings)
     (message,) = compose_replies(Settings(**settings), "<w@northyorks.gov.uk>", "pat@northyorks.gov.uk",
                                  "Pat Example", received, [tool], [])
     return message
@@ -143,10 +143,10 @@ def test_one_reference_format_in_subjects_and_bodies():
 
 @pytest.mark.parametrize("given", ["MAST-12", "mast-12", "MAST12", "#12", "12", " 12 "])
 def test_case_references_are_read_back(given):
-    assert submission_id_of(given) == 12 and case_reference(12) == "MAST-12"
+    assert parse_reference(given) == 12 and format_reference(12) == "MAST-12"
 
 
 @pytest.mark.parametrize("given", ["D-12", "E-0B584907", "MAST-", "twelve"])
 def test_other_references_are_refused(given):
     with pytest.raises(ValueError):
-        submission_id_of(given)
+        parse_reference(given)

@@ -285,9 +285,9 @@ def test_agenda_text_lists_cases_in_order_with_prompts():
         assert "transition plan" in body
         assert "leaving care case worker" in body
         assert "asks to close the case" in body
-        assert "Carried over from the meeting on Friday 1 May 2026" in body
+        assert "Deferred from the meeting on Friday 1 May 2026" in body
         assert "Awaiting a corrected tool" in body
-        assert "Up from 14 to 20" in body and "Down from 8 to 3" in body
+        assert "Up from 14 (medium) to 20 (high)" in body and "Down from 8 (low) to 3 (low)" in body
         assert "Selby Children and Families" in body
         assert "Monday 15 June 2026" in body
     assert "[MUST FIX] TOTAL_MISMATCH" in text
@@ -307,8 +307,10 @@ def test_case_note_carries_the_decision():
     text, html = render("case_note", f.case_note())
     for body in (text, text_of(html)):
         assert "Agreed risk level" in body and "Medium" in body
-        assert "CSE case status added" in body
+        assert "Added" in body and "CSE case status added" not in body
         assert "Invite police to the next core group." in body and "Social worker" in body
+        assert "Monday 18 May 2026" in body and "no date agreed" in body  # the actions' "By"
+        assert "Referral made Monday 4 May 2026; first responder: Fictional First Responder" in body
         assert "MAST police officer" in body
         assert "discussed at VEMT Tier 1" in body
         assert "National Referral Mechanism" in body
@@ -317,12 +319,17 @@ def test_case_note_carries_the_decision():
         assert "CORRECTION" not in body
 
 
+def test_case_note_says_the_case_status_once():
+    text, _ = render("case_note", f.case_note())
+    assert "CSE case status: Added\n" in text
+
+
 def test_case_note_correction_is_marked_first():
     reason = "The level was recorded wrongly."
     view = f.case_note(corrects="SUB-2026-0040", correction_reason=reason)
     text, html = render("case_note", view)
     assert text.startswith("CORRECTION")
-    assert "SUB-2026-0040" in text and "The level was recorded wrongly." in text
+    assert "SUB-2026-0040" in text and "Why it was corrected: The level was recorded wrongly." in text
     body = text_of(html)
     assert "CORRECTION" in body and body.index("CORRECTION") < body.index("Dear")
 

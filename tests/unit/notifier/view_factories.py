@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from mast_intake.domain.history import Trend
 from mast_intake.models.finding import Severity
 from mast_intake.notifier.agenda import consider_band
 from mast_intake.notifier.precheck_view import PrecheckView
@@ -20,7 +21,6 @@ from mast_intake.notifier.views import (
     RejectionView,
     ReminderView,
     ScoreView,
-    TrendView,
     item_label,
 )
 
@@ -114,6 +114,7 @@ def case(reference: str, stated: int | None, computed: int, *, is_review: bool =
         consider_band=consider_band(sc.stated_band, sc.computed_band),
         is_review=is_review,
         review_due=date(2026, 6, 15),
+        review_text="due by Monday 15 June 2026",
     )
     values.update(kw)
     return AgendaCaseView(**values)
@@ -126,12 +127,12 @@ def agenda(cases: tuple[AgendaCaseView, ...] | None = None) -> AgendaView:
             case("H-NEW", 22, 21, findings=(finding("NRM_CONSIDER", Severity.ADVICE),),
                  consider_nrm=True),
             case("H-REV", 20, 20, is_review=True,
-                 trend=TrendView("up", 14, 20, "medium", "high", date(2026, 3, 1))),
+                 trend=Trend("up", 14, 20, "medium", "high", date(2026, 3, 1), 64)),
             case("M-NEW", 15, 9, findings=(finding("TOTAL_MISMATCH", Severity.MUST_FIX, "total"),),
                  awaiting_correction=True, over_18=True, leaving_care=True),
             case("L-REV", 3, 3, is_review=True, closure_requested=True,
                  deferred_from=date(2026, 5, 1),
-                 trend=TrendView("down", 8, 3, "low", "low")),
+                 trend=Trend("down", 8, 3, "low", "low", None, None)),
         )
     return AgendaView(
         meeting_at=MEETING,
@@ -154,7 +155,9 @@ def case_note(**kw) -> CaseNoteView:
             ActionView("Share the intelligence form with police.", "MAST police officer"),
         ),
         vemt_tier1=True,
-        nrm_decision="refer",
+        nrm_decision="referred",
+        nrm_referral_date=date(2026, 5, 4),
+        nrm_first_responder="Fictional First Responder",
         next_review=date(2026, 6, 29),
         decided_by="Sam Chair, MAST",
         decided_at=datetime(2026, 5, 4, 10, 5, tzinfo=UTC),

@@ -50,7 +50,7 @@ def test_export_holds_everything_about_the_child_and_is_audited(
     assert export["child"]["names"] == [NAME, "Nell"] and export["child"]["dob"] == "2012-02-02"
     [submission] = export["submissions"]
     assert submission["id"] == mine and submission["record"] == {"child": {"name": "Fictional Child"}}
-    assert submission["decisions"][0]["recommendations"].startswith(NAME)
+    assert submission["decisions"][0]["notes"].startswith(NAME)
     assert base64.b64decode(submission["attachment"]["content_base64"]) == b"original of Fenella's tool"
     assert OTHER not in json.dumps(export)
     with sealed_uow() as uow:

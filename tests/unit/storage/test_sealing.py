@@ -46,7 +46,12 @@ def test_free_text_is_stored_sealed_and_read_back_plain(sqlite_engine: Engine, c
         submission = add_submission(uow, child_id=child.id, file_name=f"{NAME}.docx")
         entry = uow.agenda.enqueue(submission, False, False)
         uow.agenda.place_on_meeting([entry], date(2026, 3, 2))
-        decision = decide(uow, entry, recommendations=f"{NAME} to be seen weekly.")
+        decision = decide(uow, entry, recommendations=f"{NAME} to be seen weekly.",
+                          level_rationale=f"{NAME} is safer.", police_systems_updated=True,
+                          police_updated_by=f"Officer who knows {NAME}", nrm="referred",
+                          nrm_referral_date=date(2026, 3, 2), nrm_first_responder=f"Responder for {NAME}",
+                          disruption=f"Disrupting contact with {NAME}",
+                          correction_reason="")
         row = uow.outbox.add("<o@x.invalid>", "case_note", ["w@example.invalid"], f"About {NAME}", b"body")
         uow.commit()
     with new_uow() as uow:
@@ -58,6 +63,10 @@ def test_free_text_is_stored_sealed_and_read_back_plain(sqlite_engine: Engine, c
         assert uow.submissions.file_name(stored) == f"{NAME}.docx"
         assert uow.submissions.record(stored) == {"child": {"name": "Fictional Child"}}
         assert uow.decisions.recommendations(uow.decisions.get(decision.id)).startswith(NAME)
+        record = uow.decisions.current(entry.id)
+        assert (record.level_rationale, record.police_updated_by) == (f"{NAME} is safer.",
+                                                                     f"Officer who knows {NAME}")
+        assert record.disruption.endswith(NAME) and record.nrm_first_responder.endswith(NAME)
         assert uow.outbox.subject(uow.outbox.get(row.id)) == f"About {NAME}"
         assert uow.outbox.mime(uow.outbox.get(row.id)) == b"body"
 

@@ -67,7 +67,7 @@ def populate(app: App, clock: FakeClock, tools: int = 1) -> None:
                                                     sent_at=clock()))
     poll_once(app.poll_context())
     with app.uow() as uow:
-        place_cases(uow, next_meeting_date(clock(), app.settings), app.settings)
+        place_cases(uow, next_meeting_date(clock(), app.settings), app.settings, clock())
         uow.commit()
 
 

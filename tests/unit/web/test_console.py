@@ -5,9 +5,13 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+from dataclasses import replace
+
+import pytest
 
 from mast_intake.intake.poll import poll_once
 from mast_intake.web.chart import Point, score_chart
+from mast_intake.web.pages import submission_page
 from tests.fixtures.factory import base_spec, build_form
 from tests.mail_factory import drop, email_with
 from tests.unit.web.conftest import Console
@@ -17,6 +21,13 @@ def _outbox_subjects(console: Console) -> list[str]:
     folder = console.app.settings.outbox_path / "new"
     return [str(email.message_from_bytes(p.read_bytes(), policy=email.policy.default)["Subject"])
             for p in sorted(folder.glob("*"))]
+
+
+def _outbox_bodies(console: Console) -> list[str]:
+    folder = console.app.settings.outbox_path / "new"
+    messages = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+                for p in sorted(folder.glob("*"), key=lambda p: p.stat().st_mtime_ns)]
+    return [m.get_body(("plain",)).get_content() for m in messages]
 
 
 def test_agenda_lists_the_case_and_is_audited(console: Console) -> None:
@@ -66,23 +77,38 @@ def test_coordinator_records_a_decision_and_the_case_note_is_sent(console: Conso
     console.login("cora.coordinator")
     token = console.csrf("/submissions/1")
     response = console.client.post("/submissions/1/decision", data={
-        "csrf_token": token, "level": "high", "case_status": "added", "nrm": "considered", "tier1": "yes",
-        "action_1": "Safety plan review", "owner_1": "Social worker", "notes": "Discussed at MAST."})
+        "csrf_token": token, "level": "high", "level_rationale": "Fictional rationale.",
+        "case_status": "added", "nrm": "not_referred", "nrm_reason": "Fictional reason.", "tier1": "yes",
+        "police_systems_updated": "yes", "police_updated_by": "Fictional Officer",
+        "action_1": "Safety plan review", "owner_1": "Social worker", "due_1": "2026-12-18",
+        "notes": "Discussed at MAST."})
     assert response.status_code == 303
     page = console.client.get(response.headers["location"]).text
     assert "Decision D-1 recorded" in page and "Safety plan review" in page
     assert any("MAST CSE decision, MAST-1" in s for s in _outbox_subjects(console))
     assert console.audit(action="decided")[0].actor == "cora.coordinator"
-    # Deciding again is a correction, and needs a reason.
+    note = _outbox_bodies(console)[-1]
+    assert "Decided by: Cora.Coordinator (MAST coordinator)" in note and "cora.coordinator" not in note
+    assert "Friday 18 December 2026" in note and "Police systems updated: Yes, by Fictional Officer" in note
+    # Deciding again is a correction: the form starts from the decision, and needs a reason.
+    form = console.client.get("/submissions/1").text
+    assert 'value="Safety plan review"' in form and "Discussed at MAST." in form
     token = console.csrf("/submissions/1")
     refused = console.client.post("/submissions/1/decision", data={
-        "csrf_token": token, "level": "medium", "case_status": "unchanged", "nrm": "no"})
+        "csrf_token": token, "level": "medium", "level_rationale": "Fictional rationale.",
+        "case_status": "unchanged", "nrm": "not_applicable"})
     assert refused.status_code == 422 and "Say why" in refused.text
     corrected = console.client.post("/submissions/1/decision", data={
-        "csrf_token": token, "level": "medium", "case_status": "unchanged", "nrm": "no",
-        "correction_reason": "Level typed wrongly."})
+        "csrf_token": token, "level": "medium", "level_rationale": "Fictional rationale.",
+        "case_status": "unchanged", "nrm": "not_applicable", "correction_reason": "Level typed wrongly."})
     assert corrected.status_code == 303
     assert any("CORRECTION" in s for s in _outbox_subjects(console))
+    correction = _outbox_bodies(console)[-1]
+    assert "D-1" not in correction and "corrects the earlier MAST case note for MAST-1 of" in correction
+    assert "Why it was corrected: Level typed wrongly." in correction
+    with console.app.uow() as uow:
+        history = submission_page(uow, uow.submissions.get(1))["decisions"]
+    assert [d["correction_reason"] for d in history] == ["", "Level typed wrongly."]
 
 
 def test_decision_form_errors_are_listed(console: Console) -> None:
@@ -91,10 +117,38 @@ def test_decision_form_errors_are_listed(console: Console) -> None:
     response = console.client.post("/submissions/1/decision", data={
         "csrf_token": token, "action_1": "An action with no owner"})
     assert response.status_code == 422
-    for words in ("Choose the risk level", "Choose whether the CSE case status", "Choose the National",
+    for words in ("Choose the risk level", "Choose the CSE case status", "Choose the National",
                   "Action 1 needs both"):
         assert words in response.text
     assert 'value="An action with no owner"' in response.text  # what was typed is kept
+
+
+@pytest.mark.parametrize(("day", "words"), [
+    ("2026-12-05", "Saturday is not a meeting day"), ("2026-11-29", "Sunday is not a meeting day"),
+    ("2026-12-25", "bank holiday (Christmas Day)"), ("2026-13-45", "is not a date"),
+    ("yesterday", "is not a date")])
+def test_agenda_for_a_day_without_a_meeting_is_a_clear_400_page(console: Console, day: str,
+                                                                words: str) -> None:
+    console.login("mo.member")
+    response = console.client.get("/agenda", params={"day": day})
+    assert response.status_code == 400 and response.headers["content-type"].startswith("text/html")
+    assert words in response.text and "has taken place" not in response.text
+
+
+def test_showing_an_agenda_places_nothing(console: Console) -> None:
+    other_child = replace(base_spec(), name="Kerensa Fictional")
+    drop(console.app.settings.maildir_path, email_with([("late.docx", build_form(other_child))],
+                                                       sent_at=console.clock()))
+    poll_once(console.app.poll_context())
+    console.login("cora.coordinator")
+    console.client.get("/agenda")
+    with console.app.uow() as uow:
+        assert uow.agenda.for_submission(2).state == "queued"
+    token = console.csrf("/agenda")
+    placed = console.client.post("/agenda/place", data={"csrf_token": token, "day": "2026-12-05"})
+    assert placed.status_code == 400 and "Saturday" in placed.text
+    with console.app.uow() as uow:
+        assert uow.agenda.for_submission(2).state == "queued"
 
 
 def test_child_page_has_every_assessment_and_a_chart(console: Console) -> None:
