@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 from email.message import Message
 
+from mast_intake.config.settings import ParseLimits
 from mast_intake.intake.mime import Attachment, Incoming, Refused, parse_incoming
 
 __all__ = ["Attachment", "Incoming", "Refused", "authentication_verdict", "read_message", "sender_allowed"]
@@ -51,9 +52,13 @@ def sender_allowed(incoming: Incoming, allowed_domains: list[str]) -> bool:
 
 
 def read_message(raw: bytes, trusted_ids: list[str], max_attachments: int,
-                 max_attachment_bytes: int, now: datetime | None = None) -> Incoming:
-    """Parse raw RFC 5322 bytes with the one attachment walker, and note the authentication verdict."""
-    incoming = parse_incoming(raw, max_attachments, max_attachment_bytes, now)
+                 max_attachment_bytes: int, now: datetime | None = None,
+                 limits: ParseLimits | None = None) -> Incoming:
+    """Parse raw RFC 5322 bytes with the one attachment walker, and note the authentication verdict.
+
+    With ``limits`` the walk runs in the parse sandbox (the service always passes them).
+    """
+    incoming = parse_incoming(raw, max_attachments, max_attachment_bytes, now, limits)
     if incoming.headers is not None:
         incoming.authentication = authentication_verdict(incoming.headers, trusted_ids)
     return incoming

@@ -14,7 +14,15 @@ from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.finding import Finding
 from mast_intake.notifier.agenda import meeting_for
 from mast_intake.notifier.agenda_docx import DOCX_MIME
-from mast_intake.notifier.compose import Attachment, Envelope, compose_precheck, compose_rejection
+from mast_intake.notifier.compose import (
+    MARKING,
+    Attachment,
+    Envelope,
+    build_message,
+    compose_precheck,
+    compose_rejection,
+    render,
+)
 from mast_intake.notifier.review_copy import annotate_docx, rebuild_docx, review_file_name
 from mast_intake.notifier.views import (
     FindingView,
@@ -100,8 +108,14 @@ def compose_replies(
     received_at: datetime,
     read: Sequence[ReadTool],
     rejected: Sequence[Rejection],
+    identity: str | None = None,
 ) -> list[EmailMessage]:
-    """One pre-check reply per tool read (the first also lists files not read), else one rejection."""
+    """One pre-check reply per tool read (the first also lists files not read), else one rejection.
+
+    ``identity`` (the stored message key) makes the replies' own ids and the reference; two
+    different emails that reuse one Message-ID still get a reply each.
+    """
+    ident = identity or message_id
     not_read = tuple(RejectedFileView.for_reason(r.file_name, r.reason) for r in rejected)
     meeting_at = meeting_for(received_at, settings.meeting)
     messages = []
@@ -118,19 +132,40 @@ def compose_replies(
             mast_address=settings.mast_address,
             rejected_files=not_read if index == 0 else (),
         )
-        envelope = _envelope(settings, sender, message_id, reply_id(message_id, tool.reference, settings))
+        envelope = _envelope(settings, sender, message_id, reply_id(ident, tool.reference, settings))
         attachments = review_copy(tool) if settings.review_comments_attachment else []
         messages.append(compose_precheck(view, envelope, attachments))
     if not read:
         view = RejectionView(
-            reference=reference_for_message(message_id),
+            reference=reference_for_message(ident),
             worker_name=sender_name,
             received_at=received_at,
             files=not_read,
             no_attachment=not not_read,
             mast_address=settings.mast_address,
         )
-        envelope = _envelope(settings, sender, message_id, reply_id(message_id, "rejection", settings))
+        envelope = _envelope(settings, sender, message_id, reply_id(ident, "rejection", settings))
         messages.append(compose_rejection(view, envelope))
     return messages
 
+
+
+@dataclass(frozen=True)
+class HandledByHandView:
+    """The reply when the service itself kept failing on an email: MAST will read it by hand."""
+
+    reference: str
+    worker_name: str
+    received_at: datetime
+    mast_address: str
+
+
+def compose_handled_by_hand(settings: Settings, message_id: str, identity: str, sender: str,
+                            sender_name: str, received_at: datetime) -> EmailMessage:
+    """The acknowledgement to an allowed sender whose email the service could not process."""
+    view = HandledByHandView(reference_for_message(identity), sender_name, received_at,
+                             settings.mast_address)
+    text, html = render("handled_by_hand", view)
+    envelope = _envelope(settings, sender, message_id, reply_id(identity, "by-hand", settings))
+    subject = f"{MARKING}: We have your email and will handle it by hand, ref {view.reference}"
+    return build_message(envelope, subject, text, html, reply=True)

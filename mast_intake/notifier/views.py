@@ -56,6 +56,9 @@ REJECTION_TITLES: dict[str, str] = {
     "too_large": "It is too large",
     "limits_exceeded": "It is too complex to read safely",
     "not_a_risk_tool": "It does not contain the CSE risk guidance tool",
+    "archive": "It is a zip file",
+    "encrypted_email": "The email is encrypted",
+    "over_cap": "It was one file too many",
     NO_ATTACHMENT: "There was no Word or PDF file attached",
 }
 
@@ -641,12 +644,13 @@ class ReminderView:
         return band_label(self.band)
 
 
-AlertKind = Literal["quarantined", "sender_not_allowed", "repeated_failures"]
+AlertKind = Literal["quarantined", "sender_not_allowed", "repeated_failures", "poll_digest"]
 
 ALERT_TITLES: dict[str, str] = {
     "quarantined": "A message was moved to quarantine",
     "sender_not_allowed": "A message came from a sender who is not allowed",
     "repeated_failures": "Processing keeps failing",
+    "poll_digest": "Messages were moved to quarantine in the last poll",
 }
 
 _SAFE_TOKEN = re.compile(r"^[A-Za-z0-9_.:@<>/+=-]{1,200}$")
@@ -660,7 +664,8 @@ class AlertView:
     single token (no spaces), so free text from a message or a file cannot slip in.
 
     Attributes:
-        kind: What happened: quarantined, sender_not_allowed or repeated_failures.
+        kind: What happened: quarantined, sender_not_allowed, repeated_failures, or
+            poll_digest (everything one poll cycle quarantined, in one alert).
         occurred_at: When it happened.
         ids: Opaque ids involved (mailbox keys, Message-IDs, submission ids).
         reasons: Reason codes with how many times each occurred, e.g. (("corrupt", 2),).
