@@ -1,0 +1,91 @@
+"""No message stops the intake: the real-mail corpus and made-up malformed emails, then a tool."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from mast_intake.bootstrap import bootstrap
+from mast_intake.config.settings import Settings
+from mast_intake.intake.poll import poll_once
+from mast_intake.scheduler import send_outbox
+from tests.fixtures.factory import base_spec, build_form
+from tests.mail_factory import email_with
+from tests.malformed_mail import malformed_messages
+from tests.shared_paths import SHARED, require
+
+CORPUS = SHARED / "corpus" / "mail"
+WORKER = "sam.worker@northyorks.gov.uk"
+
+
+def _fill(inbox: Path, messages: list[bytes]) -> None:
+    """Deliver ``messages`` in order (the Maildir reads oldest first)."""
+    new = inbox / "new"
+    new.mkdir(parents=True, exist_ok=True)
+    for index, raw in enumerate(messages):
+        path = new / f"{index:05d}.test.eml"
+        path.write_bytes(raw)
+        os.utime(path, (1_700_000_000 + index, 1_700_000_000 + index))
+
+
+def _outbox(app) -> list[bytes]:
+    return [p.read_bytes() for p in sorted((app.settings.outbox_path / "new").glob("*"))]
+
+
+@pytest.mark.slow
+def test_every_corpus_file_and_malformed_email_ends_filed_and_the_tool_is_answered(tmp_path) -> None:
+    app = bootstrap(Settings(data_dir=tmp_path / "var"))
+    corpus = sorted(p for p in require(CORPUS).rglob("*") if p.is_file())
+    messages = [p.read_bytes() for p in corpus] + list(malformed_messages().values())
+    messages.append(email_with([("tool.docx", build_form(base_spec()))]))
+    _fill(app.settings.maildir_path, messages)
+
+    totals: dict[str, int] = {}
+    for _ in range(app.settings.max_attempts + 1):
+        counts = poll_once(app.poll_context())  # never raises for anything a message holds
+        send_outbox(app)
+        for name, number in counts.items():
+            totals[name] = totals.get(name, 0) + number
+
+    assert not list((app.settings.maildir_path / "new").glob("*"))
+    assert not list((app.settings.maildir_path / "cur").glob("*"))
+    assert totals.get("parsed") == 1, totals
+    with app.uow() as uow:
+        parsed = [s for s in uow.submissions.for_child(1)]
+        assert len(parsed) == 1 and parsed[0].sender == WORKER
+    # Each message ended exactly once, one way or another (identical copies as "recovered").
+    ended = ("parsed", "rejected", "no_attachment", "quarantined", "recovered")
+    assert sum(totals.get(name, 0) for name in ended) == len(messages), totals
+    assert not totals.get("error") and not totals.get("mailbox_error"), totals
+    sent = _outbox(app)
+    to_worker = [m for m in sent if f"To: {WORKER}".encode() in m]
+    assert any(b"Subject: OFFICIAL-SENSITIVE" in m for m in to_worker)
+    # Only the worker and the administrator ever get mail; the admin gets one digest per cycle.
+    for raw in sent:
+        assert f"To: {WORKER}".encode() in raw or f"To: {app.settings.admin_address}".encode() in raw
+    digests = [m for m in sent if b"Messages were moved to quarantine" in m]
+    assert 1 <= len(digests) <= app.settings.max_attempts + 1
+
+
+def test_status_json_reports_the_last_error_and_counts(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from mast_intake.cli import main
+
+    monkeypatch.setenv("MAST_INTAKE_DATA_DIR", str(tmp_path / "var"))
+    app = bootstrap(Settings(data_dir=tmp_path / "var"))
+    _fill(app.settings.maildir_path, [email_with([("tool.docx", build_form(base_spec()))])])
+
+    def broken_check(record):
+        raise RuntimeError("a bug in a check")
+
+    app.check = broken_check
+    poll_once(app.poll_context())
+    result = CliRunner().invoke(main, ["status", "--json"])
+    assert result.exit_code == 0, result.output
+    last = json.loads(result.output.strip().splitlines()[-1])["last_poll"]
+    assert last["error"] == "RuntimeError"
+    assert last["failed"] == 1 and last["quarantined"] == 0
