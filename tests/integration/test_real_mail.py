@@ -89,3 +89,21 @@ def test_status_json_reports_the_last_error_and_counts(tmp_path, monkeypatch) ->
     last = json.loads(result.output.strip().splitlines()[-1])["last_poll"]
     assert last["error"] == "RuntimeError"
     assert last["failed"] == 1 and last["quarantined"] == 0
+
+
+def test_a_reused_message_id_is_a_new_email_but_a_redelivery_is_not(tmp_path) -> None:
+    app = bootstrap(Settings(data_dir=tmp_path / "var"))
+    tool = build_form(base_spec())
+    first = email_with([("tool.docx", tool)], message_id="<reused@northyorks.gov.uk>")
+    different = email_with([("tool-v2.docx", tool + b"\0")], message_id="<reused@northyorks.gov.uk>")
+    redelivered = b"Received: from mx2.example by mx.example; Mon, 7 Dec 2026 10:00:00 +0000\r\n" + first
+    _fill(app.settings.maildir_path, [first, different, redelivered])
+
+    counts = poll_once(app.poll_context())
+
+    assert counts["parsed"] + counts["rejected"] == 2 and counts["recovered"] == 1, counts
+    assert not list((app.settings.maildir_path / "new").glob("*"))
+    with app.uow() as uow:
+        assert uow.mail.counts()["processed"] == 2
+        replies = [row for row in uow.outbox.pending() if row.kind in ("precheck", "rejection")]
+    assert len(replies) == 2  # each different email answered once, the redelivery not again
