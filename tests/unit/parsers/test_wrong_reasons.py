@@ -29,10 +29,12 @@ SVG = (b'<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
        b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>\n')
 
 
-def repackaged(data: bytes, extra: dict[str, bytes], types: str = "", replace: tuple[bytes, bytes] = (b"", b"")) -> bytes:
+def repackaged(data: bytes, extra: dict[str, bytes], types: str = "",
+               replace: tuple[bytes, bytes] = (b"", b"")) -> bytes:
     """``data`` with ``extra`` entries added and ``types`` inserted into its content types."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             body = source.read(info)
             if info.filename == "[Content_Types].xml":
