@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
 from pathlib import Path
@@ -16,6 +18,15 @@ from tests.fixtures.factory import base_spec, build_form
 from tests.mail_factory import email_with
 from tests.malformed_mail import malformed_messages
 from tests.shared_paths import SHARED, require
+from tests.unit.intake.mime_builders import (
+    Signer,
+    as_message,
+    file_part,
+    mixed,
+    text,
+    with_envelope,
+    zip_bytes,
+)
 
 CORPUS = SHARED / "corpus" / "mail"
 WORKER = "sam.worker@northyorks.gov.uk"
@@ -107,3 +118,35 @@ def test_a_reused_message_id_is_a_new_email_but_a_redelivery_is_not(tmp_path) ->
         assert uow.mail.counts()["processed"] == 2
         replies = [row for row in uow.outbox.pending() if row.kind in ("precheck", "rejection")]
     assert len(replies) == 2  # each different email answered once, the redelivery not again
+
+
+def _reply_text(app, to: str) -> str:
+    for raw in _outbox(app):
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        if str(message["To"]) == to:
+            return message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    raise AssertionError("no reply")
+
+
+def test_zip_encrypted_and_over_cap_each_get_their_own_words(tmp_path) -> None:
+    settings = Settings(data_dir=tmp_path / "var", max_attachments=1)
+    app = bootstrap(settings)
+    tool = build_form(base_spec())
+    zipped = email_with([], sender="zip.worker@northyorks.gov.uk")
+    zipped = zipped.replace(b"Please find", b"Zipped:")  # a different email from the others
+    signer = Signer()
+    encrypted = with_envelope(signer.encrypted(mixed(text(), file_part("tool.pdf", b"%PDF-1.4"))),
+                              sender="enc.worker@northyorks.gov.uk")
+    zip_message = as_message(zipped)
+    zip_message.add_attachment(zip_bytes(), maintype="application", subtype="zip", filename="tool.zip")
+    two = email_with([("tool.docx", tool), ("second-tool.docx", tool + b"\0")])
+    _fill(app.settings.maildir_path, [bytes(zip_message), encrypted, two])
+    poll_once(app.poll_context())
+    send_outbox(app)
+
+    assert "attach the risk tool itself" in _reply_text(app, "zip.worker@northyorks.gov.uk")
+    assert "tool.zip" in _reply_text(app, "zip.worker@northyorks.gov.uk")
+    encrypted_reply = _reply_text(app, "enc.worker@northyorks.gov.uk")
+    assert "cannot read encrypted email" in encrypted_reply
+    assert "did not have a Word" not in encrypted_reply
+    assert "second-tool.docx" in _reply_text(app, WORKER)  # over the cap: named, not dropped
