@@ -150,3 +150,23 @@ def test_zip_encrypted_and_over_cap_each_get_their_own_words(tmp_path) -> None:
     assert "cannot read encrypted email" in encrypted_reply
     assert "did not have a Word" not in encrypted_reply
     assert "second-tool.docx" in _reply_text(app, WORKER)  # over the cap: named, not dropped
+
+
+@pytest.mark.postgres
+def test_malformed_emails_never_stop_the_poll_on_postgresql(tmp_path) -> None:
+    from tests.integration.db_fixtures import throwaway_database
+
+    with throwaway_database() as url:
+        app = bootstrap(Settings(data_dir=tmp_path / "var", database_url=url))
+        nul_name = as_message(email_with([]))
+        nul_name.add_attachment(b"%PDF-1.4 x", maintype="application", subtype="pdf",
+                                filename="to\x00ol.pdf")
+        messages = [*malformed_messages().values(), bytes(nul_name),
+                    email_with([("tool.docx", build_form(base_spec()))])]
+        _fill(app.settings.maildir_path, messages)
+        totals: dict[str, int] = {}
+        for _ in range(app.settings.max_attempts + 1):
+            for name, number in poll_once(app.poll_context()).items():
+                totals[name] = totals.get(name, 0) + number
+        assert not list((app.settings.maildir_path / "new").glob("*"))
+        assert totals.get("parsed") == 1 and not totals.get("error"), totals

@@ -213,12 +213,12 @@ class _Walk:
         """Keep the file if its name, type or bytes say it may be a risk tool."""
         lowered = name.lower()
         if containers.is_archive(ctype, name, data):
-            self.found.refused.append(Refused(name or "archive.zip", "archive"))
+            self.found.refused.append(Refused(_clean_name(name) or "archive.zip", "archive"))
             return
         by_name = lowered.endswith(WANTED_SUFFIXES) or ctype in WANTED_TYPES
         if not by_name and not _looks_like_document(data):
             return
-        name = name or _default_name(data)
+        name = _clean_name(name) or _default_name(data)
         if len(data) > self.max_bytes:
             self.found.refused.append(Refused(name, "too_large"))
             return
@@ -274,6 +274,11 @@ def _file_name(part: Message) -> str:
         name = email.utils.collapse_rfc2231_value(name)
     with contextlib.suppress(Exception):
         name = str(email.header.make_header(email.header.decode_header(name)))
+    return _clean_name(name)
+
+
+def _clean_name(name: str) -> str:
+    """A file name as the database and replies may hold it: printable, no NUL, 255 at most."""
     return "".join(ch for ch in name if ch.isprintable()).strip()[:255]
 
 
