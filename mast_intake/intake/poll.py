@@ -35,6 +35,7 @@ from datetime import datetime
 
 from mast_intake.config.settings import Settings
 from mast_intake.intake.crashpoints import crashpoint
+from mast_intake.intake.digest import Digest, queue_digest
 from mast_intake.intake.mailbox import Mailbox, MailboxError
 from mast_intake.intake.messages import Incoming, read_message, sender_allowed
 from mast_intake.intake.mime import unreadable
@@ -42,17 +43,13 @@ from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.codec import record_to_storage
 from mast_intake.models.finding import Finding, Severity
-from mast_intake.notifier.compose import Envelope, compose_alert
 from mast_intake.notifier.replies import ReadTool, compose_handled_by_hand, compose_replies
-from mast_intake.notifier.views import AlertView
 from mast_intake.protection.attachments import AttachmentStore
 from mast_intake.storage.repositories import split_names
 
 log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 600
-# Ids listed in one digest; the count says how many there were in all.
-DIGEST_IDS = 50
 
 
 def worker_identity() -> str:
@@ -75,20 +72,6 @@ def _dead_here(worker_id: str | None) -> bool:
     except PermissionError:
         return False
     return False
-
-
-@dataclass
-class Digest:
-    """What one cycle quarantined, for the one admin alert sent at the end of the cycle."""
-
-    keys: list[str] = field(default_factory=list)
-    reasons: Counter = field(default_factory=Counter)
-    last_error: str | None = None
-
-    def add(self, key: str, reason: str) -> None:
-        """Note one quarantined message and why."""
-        self.keys.append(key)
-        self.reasons[reason] += 1
 
 
 @dataclass
@@ -115,21 +98,6 @@ def reference_of(submission_id: int) -> str:
 def may_submit(ctx: PollContext, incoming: Incoming) -> bool:
     """The one place the poll asks whether this sender may submit a tool."""
     return sender_allowed(incoming, ctx.settings.allowed_sender_domains)
-
-
-def queue_digest(ctx: PollContext, uow: AbstractUnitOfWork) -> bool:
-    """Queue one admin alert for everything the cycle quarantined; False when nothing was."""
-    digest = ctx.digest
-    if not digest.keys:
-        return False
-    view = AlertView(kind="poll_digest", occurred_at=ctx.clock(), ids=tuple(digest.keys[:DIGEST_IDS]),
-                     reasons=tuple(sorted(digest.reasons.items())), count=len(digest.keys))
-    message = compose_alert(view, Envelope(
-        sender=f"MAST Intake <{ctx.settings.mast_address}>", to=(ctx.settings.admin_address,),
-    ))
-    uow.outbox.add(str(message["Message-ID"]), "alert", [ctx.settings.admin_address],
-                   str(message["Subject"]), bytes(message))
-    return True
 
 
 def _move(ctx: PollContext, key: str, message_key: str, folder: str) -> None:
@@ -398,7 +366,7 @@ def poll_once(ctx: PollContext) -> Counter:
     finally:
         counts = +counts
         with ctx.uow() as uow:
-            queue_digest(ctx, uow)
+            queue_digest(ctx.digest, uow, ctx.settings, ctx.clock())
             uow.poll_runs.finish(run_id, dict(counts), error_kind or ctx.digest.last_error)
             uow.commit()
         log.info("poll cycle finished", extra={"counts": dict(counts)})
