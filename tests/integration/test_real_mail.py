@@ -170,3 +170,24 @@ def test_malformed_emails_never_stop_the_poll_on_postgresql(tmp_path) -> None:
                 totals[name] = totals.get(name, 0) + number
         assert not list((app.settings.maildir_path / "new").glob("*"))
         assert totals.get("parsed") == 1 and not totals.get("error"), totals
+
+
+def test_a_tool_whose_reading_kept_dying_is_acknowledged_to_its_sender(tmp_path) -> None:
+    from mast_intake.intake.messages import read_message
+
+    app = bootstrap(Settings(data_dir=tmp_path / "var"))
+    raw = email_with([("tool.docx", build_form(base_spec()))])
+    _fill(app.settings.maildir_path, [raw])
+    key = next(app.mailbox.pending())
+    incoming = read_message(raw, [], 10, 1024 * 1024)
+    # Workers that died mid-read (killed, out of memory) left expired leases, attempt after attempt.
+    for _ in range(app.settings.max_attempts + 1):
+        with app.uow() as uow:
+            assert uow.mail.claim(key, incoming.key, incoming.sender, incoming.received_at,
+                                  "gone-host:1:dead", -1) is not None
+            uow.commit()
+
+    assert poll_once(app.poll_context())["quarantined"] == 1
+    send_outbox(app)
+    assert "handle the tool by hand" in _reply_text(app, WORKER)
+    assert "failed_repeatedly_acknowledged" in _reply_text(app, app.settings.admin_address)
