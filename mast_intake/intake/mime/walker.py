@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 MAX_DEPTH = 12
 MAX_PARTS = 2000
+# What the files found may add up to: the walk's answer must fit back through the sandbox pipe.
+MAX_TOTAL_BYTES = 48 * 1024 * 1024
 
 # Attachments worth reading by name or declared type; the bytes decide what they really are.
 WANTED_SUFFIXES = (".docx", ".docm", ".doc", ".pdf", ".dotx", ".dotm", ".dot", ".rtf")
@@ -95,6 +97,7 @@ class _Walk:
         self.max_bytes = max_bytes
         self.found = Discovery()
         self.parts = 0
+        self.total = 0
         self.stack: list[tuple[Message, int, str]] = []
 
     def run(self, root: Message) -> None:
@@ -219,12 +222,13 @@ class _Walk:
         if not by_name and not _looks_like_document(data):
             return
         name = _clean_name(name) or _default_name(data)
-        if len(data) > self.max_bytes:
+        if len(data) > self.max_bytes or self.total + len(data) > MAX_TOTAL_BYTES:
             self.found.refused.append(Refused(name, "too_large"))
             return
         if len(self.found.attachments) >= self.max_attachments:
             self.found.refused.append(Refused(name, "over_cap"))
             return
+        self.total += len(data)
         self.found.attachments.append(Attachment(name, data, via))
 
 

@@ -168,3 +168,14 @@ def test_identity_changes_with_content_not_with_delivery_trace() -> None:
     assert parse_incoming(redelivered, 10, CAP).key == first.key
     assert parse_incoming(other, 10, CAP).key != first.key
     assert first.message_id == parse_incoming(other, 10, CAP).message_id
+
+
+def test_files_beyond_the_total_the_sandbox_can_return_are_named_too_large(monkeypatch) -> None:
+    from mast_intake.intake.mime import walker
+
+    monkeypatch.setattr(walker, "MAX_TOTAL_BYTES", len(PDF) * 2 + 5)
+    raw = to_bytes(headed(mixed(text(), file_part("a.pdf", PDF), file_part("b.pdf", PDF + b" "),
+                                file_part("c.pdf", PDF + b"  "))))
+    incoming, files = found(raw)
+    assert [name for name, _ in files] == ["a.pdf", "b.pdf"]
+    assert [(r.file_name, r.reason) for r in incoming.refused] == [("c.pdf", "too_large")]
