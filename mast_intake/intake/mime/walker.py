@@ -145,16 +145,9 @@ class _Walk:
         children = payload if isinstance(payload, list) else []
         if not children:
             return
-        signature = next((c for c in children[1:] if _content_type(c) in smime.SIGNATURE_TYPES), None)
-        verdict = smime.NOT_VERIFIED
-        boundary = part.get_boundary()
-        if signature is not None and boundary:
-            content = smime.signed_content_bytes(part.as_bytes(), boundary)
-            der = signature.get_payload(decode=True) or b""
-            if content is not None:
-                verdict = smime.verify_detached(content, der)
-        self.note_signature(verdict)
+        # The content is walked whatever becomes of the signature check.
         self.push(children[0], depth + 1, _join(via, "signed"))
+        self.note_signature(_detached_verdict(part, children))
 
     def note_signature(self, verdict: str) -> None:
         if self.found.signature != smime.NOT_VERIFIED:
@@ -191,7 +184,7 @@ class _Walk:
         try:
             opened = smime.open_pkcs7(data)
         except smime.EncryptedMail:
-            self.found.refused.append(Refused(name or "encrypted email", "encrypted_email"))
+            self.found.refused.append(Refused("your email", "encrypted_email"))
             return
         self.note_signature(opened.signature)
         self.push(parse_bytes(opened.content), depth + 1, _join(via, "signed"))
@@ -230,6 +223,21 @@ class _Walk:
             return
         self.total += len(data)
         self.found.attachments.append(Attachment(name, data, via))
+
+
+def _detached_verdict(part: Message, children: list) -> str:
+    """Whether a multipart/signed entity's detached signature verifies over its content."""
+    try:
+        signature = next((c for c in children[1:] if _content_type(c) in smime.SIGNATURE_TYPES), None)
+        boundary = part.get_boundary()
+        if signature is None or not boundary:
+            return smime.NOT_VERIFIED  # PGP, or a signature we cannot find
+        content = smime.signed_content_bytes(part.as_bytes(), boundary)
+        if content is None:
+            return smime.NOT_VERIFIED
+        return smime.verify_detached(content, signature.get_payload(decode=True) or b"")
+    except Exception:  # re-serialising a damaged entity: not verified, never an error
+        return smime.NOT_VERIFIED
 
 
 def _looks_like_document(data: bytes) -> bool:
