@@ -27,6 +27,7 @@ from mast_intake.notifier.views import uk_datetime
 
 REASON_LABELS = {
     "sender_not_allowed": "Sender outside the allowed domains",
+    "no_valid_sender": "No readable sender address",
     "failed_repeatedly": "Could not be processed after several attempts",
 }
 
