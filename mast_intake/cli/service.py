@@ -101,7 +101,11 @@ def status(ctx: click.Context, as_json: bool) -> None:
             "last_poll": {
                 "started_at": latest.started_at.isoformat(),
                 "finished_at": latest.finished_at.isoformat() if latest.finished_at else None,
+                # The mailbox's failure, or else the last message that failed in that poll.
                 "error": latest.error_kind,
+                "counts": latest.counts,
+                "failed": latest.counts.get("failed", 0) + latest.counts.get("error", 0),
+                "quarantined": latest.counts.get("quarantined", 0),
             } if latest else None,
             "messages": uow.mail.counts(),
             "replies": uow.outbox.counts(),

@@ -1,23 +1,30 @@
 """The poll cycle: every waiting email is read, checked, stored, queued and answered, or
 quarantined, with each step safe to repeat after a crash at any point.
 
-Per message, in this order:
+Per message (``handle_message``), in this order:
 
-1. claim it in its own committed transaction (two poll processes never take the same one);
-2. check the sender may submit (allowed domain) and that our own mail servers vouch for the
-   From address (``intake.sender_verification``); otherwise quarantine, with no reply;
-3. read each Word/PDF attachment in an isolated process and run the checks;
-4. store the submissions, queue them for MAST and queue the replies, in ONE transaction keyed
-   by Message-ID + attachment SHA-256;
-5. only then move the email to the Processed folder.
+1. read it: safe header fields and every attached file (``intake.mime``, the walk sandboxed);
+   its key is its Message-ID and content hashed together, never the raw Message-ID;
+2. claim it in its own committed transaction (two poll processes never take the same one);
+3. check the sender may submit (``may_submit``: the one place sender trust is decided):
+   an allowed domain, and our own mail servers vouch for the From address
+   (``intake.sender_verification``); otherwise quarantine, with no reply;
+4. read each Word/PDF attachment in an isolated process and run the checks;
+5. store the submissions, queue them for MAST and queue the replies, in ONE transaction keyed
+   by the message key + attachment SHA-256;
+6. only then move the email to the Processed folder.
 
-A crash before step 4 commits leaves the email in the inbox to be claimed again; a crash after
-it leaves a committed row that the next cycle recognises, moving the email without doing the
-work twice. Replies leave through the outbox, sent by ``notifier.outbox``.
+Nothing about one message stops the cycle: any error is counted against that message, retried
+on the next cycles and then quarantined, and the cycle goes on to the next message. A crash
+before step 5 commits leaves the email in the inbox to be claimed again; a crash after it
+leaves a committed row that the next cycle recognises, moving the email without doing the
+work twice. Replies leave through the outbox, sent by ``notifier.outbox``. The administrator
+gets one digest per cycle of what was quarantined, never one email per message.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -31,17 +38,17 @@ from datetime import datetime
 from mast_intake.config.settings import Settings
 from mast_intake.domain.reference import format_reference
 from mast_intake.intake.crashpoints import crashpoint
+from mast_intake.intake.digest import Digest, queue_digest
 from mast_intake.intake.mailbox import Mailbox, MailboxError
 from mast_intake.intake.messages import Incoming, read_message
+from mast_intake.intake.mime import unreadable
 from mast_intake.intake.sender_verification import SenderVerifier
 from mast_intake.intake.sender_verification.domains import sender_in_allowed_domains
 from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.codec import record_to_storage
 from mast_intake.models.finding import Finding, Severity
-from mast_intake.notifier.compose import Envelope, compose_alert
-from mast_intake.notifier.replies import ReadTool, compose_replies
-from mast_intake.notifier.views import AlertView
+from mast_intake.notifier.replies import ReadTool, compose_handled_by_hand, compose_replies
 from mast_intake.protection.attachments import AttachmentStore
 from mast_intake.storage.repositories import split_names
 
@@ -87,57 +94,74 @@ class PollContext:
     worker_id: str = field(default_factory=worker_identity)
     # Where the original of each parsed tool is kept (sealed); None keeps no originals.
     attachments: AttachmentStore | None = None
+    digest: Digest = field(default_factory=Digest)
 
 
-def _alert(ctx: PollContext, uow: AbstractUnitOfWork, kind: str, ids: tuple[str, ...],
-           reasons: tuple[tuple[str, int], ...] = (), attempts: int = 0) -> None:
-    view = AlertView(kind=kind, occurred_at=ctx.clock(), ids=ids, reasons=reasons,  # type: ignore[arg-type]
-                     attempts=attempts)
-    message = compose_alert(view, Envelope(
-        sender=f"MAST Intake <{ctx.settings.mast_address}>", to=(ctx.settings.admin_address,),
-    ))
-    uow.outbox.add(str(message["Message-ID"]), "alert", [ctx.settings.admin_address],
-                   str(message["Subject"]), bytes(message))
+def may_submit(ctx: PollContext, incoming: Incoming) -> str | None:
+    """The one place the poll decides whether this sender may submit: None, or why not.
+
+    The domain must be allowed and our own mail servers must vouch for the From address.
+    """
+    if not incoming.sender:
+        return "no_valid_sender"
+    if not sender_in_allowed_domains(incoming.sender, ctx.settings.allowed_sender_domains):
+        return "sender_not_allowed"
+    verdict = incoming.sender_verdict
+    if verdict is None or not verdict.accepted:
+        log.warning("sender not verified", extra={"message_id": incoming.key,
+                                                  "reason": verdict.reason if verdict else "unread"})
+        return "sender_not_verified"
+    return None
 
 
-def _move(ctx: PollContext, key: str, message_id: str, folder: str) -> None:
+def _move(ctx: PollContext, key: str, message_key: str, folder: str) -> None:
     ctx.mailbox.move(key, folder)
     with ctx.uow() as uow:
-        uow.mail.mark_moved(message_id, key)
+        uow.mail.mark_moved(message_key, key)
         uow.commit()
 
 
-def _quarantine(ctx: PollContext, key: str, incoming: Incoming, outcome: str, kind: str,
-                error_kind: str | None = None, attempts: int = 0) -> str:
+def _quarantine(ctx: PollContext, key: str, incoming: Incoming, outcome: str,
+                error_kind: str | None = None, acknowledge: bool = False) -> str:
+    reason = outcome
     with ctx.uow() as uow:
-        uow.mail.mark_quarantined(incoming.message_id, outcome, error_kind)
-        uow.audit.append("mast-intake", "quarantined", "message", incoming.message_id, outcome)
-        _alert(ctx, uow, kind, (incoming.message_id,), ((outcome, 1),), attempts)
+        uow.mail.mark_quarantined(incoming.key, outcome, error_kind)
+        uow.audit.append("mast-intake", "quarantined", "message", incoming.key, outcome)
+        if acknowledge:
+            # The service failed, not the sender: tell them MAST has the email and will read it.
+            message = compose_handled_by_hand(ctx.settings, incoming.message_id, incoming.key,
+                                              incoming.sender, incoming.sender_name,
+                                              incoming.received_at)
+            uow.outbox.add(str(message["Message-ID"]), "rejection", [incoming.sender],
+                           str(message["Subject"]), bytes(message))
+            reason = f"{outcome}_acknowledged"
         uow.commit()
-    log.warning("message quarantined", extra={"message_id": incoming.message_id, "outcome": outcome})
-    _move(ctx, key, incoming.message_id, ctx.settings.quarantine_folder)
+    ctx.digest.add(incoming.key, reason)
+    log.warning("message quarantined", extra={"message_id": incoming.key, "outcome": reason})
+    _move(ctx, key, incoming.key, ctx.settings.quarantine_folder)
     return "quarantined"
 
 
 def _claim(ctx: PollContext, key: str, incoming: Incoming) -> str | None:
     """Claim the message; None when it is ours now, else what happened to it."""
     with ctx.uow() as uow:
-        row = uow.mail.get(incoming.message_id)
+        row = uow.mail.get(incoming.key)
         if row is not None and row.state in ("processed", "quarantined"):
-            # Committed before a crash, but never moved: finish the move only.
+            # Committed before a crash, but never moved (or the same email delivered again):
+            # finish the move only.
             folder = ctx.settings.processed_folder if row.state == "processed" else \
                 ctx.settings.quarantine_folder
             uow.rollback()
-            _move(ctx, key, incoming.message_id, folder)
+            _move(ctx, key, incoming.key, folder)
             return "recovered"
         if row is not None and row.state == "claimed" and _dead_here(row.claimed_by):
-            uow.mail.expire_lease(incoming.message_id, row.claimed_by or "")
-        claimed = uow.mail.claim(key, incoming.message_id, incoming.sender, incoming.received_at,
+            uow.mail.expire_lease(incoming.key, row.claimed_by or "")
+        claimed = uow.mail.claim(key, incoming.key, incoming.sender, incoming.received_at,
                                  ctx.worker_id, LEASE_SECONDS, ctx.settings.max_attempts)
         uow.commit()
         if claimed is not None:
             return None
-        row = uow.mail.get(incoming.message_id)
+        row = uow.mail.get(incoming.key)
         state = row.state if row else None
         attempts = row.attempts if row else 0
         error_kind = row.last_error_kind if row else None
@@ -147,19 +171,22 @@ def _claim(ctx: PollContext, key: str, incoming: Incoming) -> str | None:
             and row.claimed_until < ctx.clock()
         )
     if abandoned and attempts >= ctx.settings.max_attempts:
-        return _give_up(ctx, key, incoming, error_kind, attempts)
+        return _give_up(ctx, key, incoming, error_kind)
     return "skipped"
 
 
-def _give_up(ctx: PollContext, key: str, incoming: Incoming, error_kind: str | None,
-             attempts: int) -> str:
-    """Quarantine a message that failed too often (claiming it first, as quarantine needs)."""
+def _give_up(ctx: PollContext, key: str, incoming: Incoming, error_kind: str | None) -> str:
+    """Quarantine a message that failed too often (claiming it first, as quarantine needs).
+
+    The failures were the service's (a crash, a lease that ran out, a bug), so an allowed
+    sender is told that MAST has their email and will handle the tool by hand.
+    """
     with ctx.uow() as uow:
-        uow.mail.claim(key, incoming.message_id, incoming.sender, incoming.received_at,
+        uow.mail.claim(key, incoming.key, incoming.sender, incoming.received_at,
                        ctx.worker_id, LEASE_SECONDS)
         uow.commit()
-    return _quarantine(ctx, key, incoming, "failed_repeatedly", "repeated_failures",
-                       error_kind, attempts)
+    return _quarantine(ctx, key, incoming, "failed_repeatedly", error_kind,
+                       acknowledge=may_submit(ctx, incoming) is None)
 
 
 def _store(ctx: PollContext, uow: AbstractUnitOfWork, incoming: Incoming,
@@ -168,9 +195,9 @@ def _store(ctx: PollContext, uow: AbstractUnitOfWork, incoming: Incoming,
     read: list[ReadTool] = []
     rejected: list[Rejection] = []
     for file_name, sha256, outcome, findings in results:
-        if uow.submissions.exists(incoming.message_id, sha256):
+        if uow.submissions.exists(incoming.key, sha256):
             continue
-        common = dict(message_id=incoming.message_id, sha256=sha256, file_name=file_name,
+        common = dict(message_id=incoming.key, sha256=sha256, file_name=file_name,
                       sender=incoming.sender, received_at=incoming.received_at)
         if isinstance(outcome, Rejection):
             uow.submissions.add(**common, kind="unknown", status="rejected", reason=outcome.reason)
@@ -206,15 +233,92 @@ def _store(ctx: PollContext, uow: AbstractUnitOfWork, incoming: Incoming,
 def _released(ctx: PollContext, incoming: Incoming) -> bool:
     """True when an administrator released this message from quarantine (web console)."""
     with ctx.uow() as uow:
-        row = uow.mail.get(incoming.message_id)
+        row = uow.mail.get(incoming.key)
         return row is not None and row.outcome == "released"
+
+
+def _read(ctx: PollContext, raw: bytes) -> Incoming:
+    """The message as the intake sees it; bytes that cannot be parsed at all still get a key."""
+    settings = ctx.settings
+    try:
+        incoming = read_message(raw, settings.max_attachments, settings.max_attachment_bytes,
+                                now=ctx.clock(), limits=settings.limits)
+    except Exception as exc:  # the stdlib parser is lenient; this is a last resort
+        log.warning("message unreadable", extra={"error": type(exc).__name__})
+        return unreadable(raw, ctx.clock())
+    # Pure header reading, so it is decided once here for the sender check and the acknowledgement.
+    incoming.sender_verdict = ctx.sender_verifier.verify(raw, incoming.sender)
+    return incoming
+
+
+def _refused_id(reason: str, file_name: str) -> str:
+    """The stand-in "sha256" of a file not read, unique per name, within the column's 64."""
+    return f"{reason}:{hashlib.sha256(file_name.encode('utf-8', 'replace')).hexdigest()[:48]}"
+
+
+def _read_attachments(ctx: PollContext, incoming: Incoming) -> list[
+        tuple[str, str, Assessment | Rejection, list[Finding]]]:
+    results = []
+    seen: set[str] = set()
+    for attachment in incoming.attachments:
+        if attachment.sha256 in seen:  # the same file attached twice is read once
+            continue
+        seen.add(attachment.sha256)
+        outcome = ctx.parse(attachment.data, attachment.file_name)
+        findings = ctx.check(outcome) if isinstance(outcome, Assessment) else []
+        results.append((attachment.file_name, attachment.sha256, outcome, findings))
+    for refused in incoming.refused:
+        stand_in = _refused_id(refused.reason, refused.file_name)
+        if stand_in in seen:
+            continue
+        seen.add(stand_in)
+        results.append((refused.file_name, stand_in,
+                        Rejection(refused.file_name, "", refused.reason, ""), []))
+    return results
+
+
+def _commit(ctx: PollContext, incoming: Incoming, results: list) -> str:
+    """Store, queue and answer in one transaction; returns the outcome name."""
+    settings = ctx.settings
+    with ctx.uow() as uow:
+        read, rejected = _store(ctx, uow, incoming, results)
+        for message in compose_replies(settings, incoming.message_id, incoming.sender,
+                                       incoming.sender_name, incoming.received_at, read, rejected,
+                                       identity=incoming.key):
+            uow.outbox.add(str(message["Message-ID"]), "precheck" if read else "rejection",
+                           [incoming.sender], str(message["Subject"]), bytes(message))
+        outcome_name = "parsed" if read else ("rejected" if rejected else "no_attachment")
+        uow.mail.mark_processed(incoming.key, outcome_name, ctx.worker_id)
+        uow.audit.append("mast-intake", "processed", "message", incoming.key,
+                         json.dumps({"outcome": outcome_name, "read": len(read),
+                                     "rejected": len(rejected), "signature": incoming.signature}))
+        crashpoint(settings.crashpoint, "before_commit")
+        uow.commit()
+    log.info("message processed", extra={
+        "message_id": incoming.key, "outcome": outcome_name, "signature": incoming.signature,
+        "submissions": [t.reference for t in read], "rejected": [r.reason for r in rejected],
+    })
+    return outcome_name
+
+
+def _failed(ctx: PollContext, key: str, incoming: Incoming, exc: Exception) -> str:
+    """Count a failure against the message; quarantine it once it has failed too often."""
+    error_kind = type(exc).__name__
+    ctx.digest.last_error = error_kind
+    log.error("message failed", extra={"message_id": incoming.key, "error": error_kind})
+    with ctx.uow() as uow:
+        row = uow.mail.mark_failed(incoming.key, error_kind)
+        uow.commit()
+    if row.attempts >= ctx.settings.max_attempts:
+        return _give_up(ctx, key, incoming, error_kind)
+    return "failed"
 
 
 def handle_message(ctx: PollContext, key: str) -> str:
     """Take one message from the inbox to Processed or Quarantine; returns what happened."""
     settings = ctx.settings
     raw = ctx.mailbox.fetch(key)
-    incoming = read_message(raw, settings.max_attachments, settings.max_attachment_bytes)
+    incoming = _read(ctx, raw)
     already = _claim(ctx, key, incoming)
     if already is not None:
         return already
@@ -222,51 +326,17 @@ def handle_message(ctx: PollContext, key: str) -> str:
     try:
         # A message an administrator released from quarantine was vouched for by them.
         if not _released(ctx, incoming):
-            if not sender_in_allowed_domains(incoming.sender, settings.allowed_sender_domains):
-                return _quarantine(ctx, key, incoming, "sender_not_allowed", "sender_not_allowed")
-            verdict = ctx.sender_verifier.verify(raw, incoming.sender)
-            if not verdict.accepted:
-                log.warning("sender not verified", extra={"message_id": incoming.message_id,
-                                                          "reason": verdict.reason})
-                return _quarantine(ctx, key, incoming, "sender_not_verified", "sender_not_verified")
-        results = []
-        for attachment in incoming.attachments:
-            outcome = ctx.parse(attachment.data, attachment.file_name)
-            findings = ctx.check(outcome) if isinstance(outcome, Assessment) else []
-            results.append((attachment.file_name, attachment.sha256, outcome, findings))
-        for name in incoming.oversized:
-            results.append((name, f"oversized:{name}", Rejection(name, "", "too_large", ""), []))
-        with ctx.uow() as uow:
-            read, rejected = _store(ctx, uow, incoming, results)
-            for message in compose_replies(settings, incoming.message_id, incoming.sender,
-                                           incoming.sender_name, incoming.received_at, read, rejected):
-                uow.outbox.add(str(message["Message-ID"]), "precheck" if read else "rejection",
-                               [incoming.sender], str(message["Subject"]), bytes(message))
-            outcome_name = "parsed" if read else ("rejected" if rejected else "no_attachment")
-            uow.mail.mark_processed(incoming.message_id, outcome_name, ctx.worker_id)
-            uow.audit.append("mast-intake", "processed", "message", incoming.message_id,
-                             json.dumps({"outcome": outcome_name, "read": len(read),
-                                         "rejected": len(rejected)}))
-            crashpoint(settings.crashpoint, "before_commit")
-            uow.commit()
+            refusal = may_submit(ctx, incoming)
+            if refusal is not None:
+                return _quarantine(ctx, key, incoming, refusal)
+        outcome_name = _commit(ctx, incoming, _read_attachments(ctx, incoming))
         crashpoint(settings.crashpoint, "after_commit")
-        log.info("message processed", extra={
-            "message_id": incoming.message_id, "outcome": outcome_name,
-            "submissions": [t.reference for t in read], "rejected": [r.reason for r in rejected],
-        })
-        _move(ctx, key, incoming.message_id, settings.processed_folder)
+        _move(ctx, key, incoming.key, settings.processed_folder)
         return outcome_name
     except MailboxError:
         raise
     except Exception as exc:  # unexpected: log the type only, retry, quarantine when it persists
-        log.exception("message failed", extra={"message_id": incoming.message_id,
-                                                "error": type(exc).__name__})
-        with ctx.uow() as uow:
-            row = uow.mail.mark_failed(incoming.message_id, type(exc).__name__)
-            uow.commit()
-        if row.attempts >= settings.max_attempts:
-            return _give_up(ctx, key, incoming, type(exc).__name__, row.attempts)
-        return "failed"
+        return _failed(ctx, key, incoming, exc)
 
 
 def recover_unmoved(ctx: PollContext) -> int:
@@ -274,16 +344,21 @@ def recover_unmoved(ctx: PollContext) -> int:
     with ctx.uow() as uow:
         rows = [(r.mailbox_key, r.message_id, r.state) for r in uow.mail.unmoved()]
     moved = 0
-    for key, message_id, state in rows:
+    for key, message_key, state in rows:
         folder = ctx.settings.processed_folder if state == "processed" else ctx.settings.quarantine_folder
-        _move(ctx, key, message_id, folder)
+        _move(ctx, key, message_key, folder)
         moved += 1
     return moved
 
 
 def poll_once(ctx: PollContext) -> Counter:
-    """One cycle over the inbox; returns how many messages ended which way."""
+    """One cycle over the inbox; returns how many messages ended which way.
+
+    Only an unreachable mailbox ends the cycle early (MailboxError); whatever one message
+    does is counted and the cycle goes on.
+    """
     counts: Counter = Counter()
+    ctx.digest = Digest()
     with ctx.uow() as uow:
         run_id = uow.poll_runs.start(ctx.worker_id).id
         uow.commit()
@@ -298,13 +373,19 @@ def poll_once(ctx: PollContext) -> Counter:
                 # state decides what the next cycle does with it.
                 counts["mailbox_error"] += 1
                 log.warning("mailbox operation failed", extra={"error": type(exc).__name__})
+            except Exception as exc:  # even the failure path failed: the next cycle retries
+                counts["error"] += 1
+                ctx.digest.last_error = type(exc).__name__
+                log.error("message not handled", extra={"error": type(exc).__name__})
     except MailboxError as exc:
         error_kind = type(exc).__name__
         log.error("mailbox unavailable", extra={"error": error_kind})
         raise
     finally:
+        counts = +counts
         with ctx.uow() as uow:
-            uow.poll_runs.finish(run_id, dict(counts), error_kind)
+            queue_digest(ctx.digest, uow, ctx.settings, ctx.clock())
+            uow.poll_runs.finish(run_id, dict(counts), error_kind or ctx.digest.last_error)
             uow.commit()
         log.info("poll cycle finished", extra={"counts": dict(counts)})
     return counts

@@ -16,7 +16,15 @@ from mast_intake.models.form import ITEMS
 from mast_intake.notifier.advice import full_fix, guide_words, place_label, rule_summary, short_fix
 from mast_intake.notifier.agenda import calendar_of
 from mast_intake.notifier.agenda_docx import DOCX_MIME
-from mast_intake.notifier.compose import Attachment, Envelope, compose_precheck, compose_rejection
+from mast_intake.notifier.compose import (
+    MARKING,
+    Attachment,
+    Envelope,
+    build_message,
+    compose_precheck,
+    compose_rejection,
+    render,
+)
 from mast_intake.notifier.precheck_view import CountedItemView, PrecheckView, ReviewDateView
 from mast_intake.notifier.review_copy import annotate_docx, rebuild_docx, review_file_name
 from mast_intake.notifier.views import (
@@ -155,8 +163,14 @@ def compose_replies(
     received_at: datetime,
     read: Sequence[ReadTool],
     rejected: Sequence[Rejection],
+    identity: str | None = None,
 ) -> list[EmailMessage]:
-    """One pre-check reply per tool read (the first also lists files not read), else one rejection."""
+    """One pre-check reply per tool read (the first also lists files not read), else one rejection.
+
+    ``identity`` (the stored message key) makes the replies' own ids and the reference; two
+    different emails that reuse one Message-ID still get a reply each.
+    """
+    ident = identity or message_id
     not_read = tuple(RejectedFileView.for_reason(r.file_name, r.reason) for r in rejected)
     meeting_at = calendar_of(settings.meeting).meeting_for(received_at)
     messages = []
@@ -181,7 +195,7 @@ def compose_replies(
             counted_items=counted_items(tool.record),
             review=review,
         )
-        envelope = _envelope(settings, sender, message_id, reply_id(message_id, tool.reference, settings))
+        envelope = _envelope(settings, sender, message_id, reply_id(ident, tool.reference, settings))
         messages.append(compose_precheck(view, envelope, attachments))
     if not read:
         view = RejectionView(
@@ -192,7 +206,28 @@ def compose_replies(
             mast_address=settings.mast_address,
             sender_unverified=settings.senders_unverified,
         )
-        envelope = _envelope(settings, sender, message_id, reply_id(message_id, "rejection", settings))
+        envelope = _envelope(settings, sender, message_id, reply_id(ident, "rejection", settings))
         messages.append(compose_rejection(view, envelope))
     return messages
 
+
+
+@dataclass(frozen=True)
+class HandledByHandView:
+    """The reply when the service itself kept failing on an email: MAST will read it by hand."""
+
+    reference: str
+    worker_name: str
+    received_at: datetime
+    mast_address: str
+
+
+def compose_handled_by_hand(settings: Settings, message_id: str, identity: str, sender: str,
+                            sender_name: str, received_at: datetime) -> EmailMessage:
+    """The acknowledgement to an allowed sender whose email the service could not process."""
+    view = HandledByHandView(reference_for_message(identity), sender_name, received_at,
+                             settings.mast_address)
+    text, html = render("handled_by_hand", view)
+    envelope = _envelope(settings, sender, message_id, reply_id(identity, "by-hand", settings))
+    subject = f"{MARKING}: We have your email and will handle it by hand, ref {view.reference}"
+    return build_message(envelope, subject, text, html, reply=True)

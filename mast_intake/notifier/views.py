@@ -62,6 +62,9 @@ REJECTION_TITLES: dict[str, str] = {
     "too_large": "It is too large",
     "limits_exceeded": "It is too complex to read safely",
     "not_a_risk_tool": "It does not contain the CSE risk guidance tool",
+    "archive": "It is a zip file",
+    "encrypted_email": "The email is encrypted",
+    "over_cap": "It was one file too many",
     NO_ATTACHMENT: "There was no Word or PDF file attached",
 }
 
@@ -640,7 +643,7 @@ class ReminderView:
 
 
 AlertKind = Literal["quarantined", "sender_not_allowed", "sender_not_verified", "repeated_failures",
-                    "database_damaged"]
+                    "database_damaged", "poll_digest"]
 
 ALERT_TITLES: dict[str, str] = {
     "quarantined": "A message was moved to quarantine",
@@ -648,6 +651,7 @@ ALERT_TITLES: dict[str, str] = {
     "sender_not_verified": "Our mail servers do not vouch for a message's sender",
     "database_damaged": "The nightly database check failed",
     "repeated_failures": "Processing keeps failing",
+    "poll_digest": "Messages were moved to quarantine in the last poll",
 }
 
 _SAFE_TOKEN = re.compile(r"^[A-Za-z0-9_.:@<>/+=-]{1,200}$")
@@ -662,7 +666,8 @@ class AlertView:
 
     Attributes:
         kind: What happened: quarantined, sender_not_allowed, sender_not_verified,
-            repeated_failures or database_damaged.
+            repeated_failures, database_damaged, or poll_digest (everything one poll cycle
+            quarantined, in one alert).
         occurred_at: When it happened.
         ids: Opaque ids involved (mailbox keys, Message-IDs, submission ids).
         reasons: Reason codes with how many times each occurred, e.g. (("corrupt", 2),).

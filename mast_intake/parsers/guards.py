@@ -1,9 +1,13 @@
 """Checks a package or PDF must pass before a reader is allowed to look at it.
 
 ``check_ooxml`` reads every zip entry in bounded chunks before any XML parser sees the package:
-real inflated sizes against the limits, no DTDs anywhere (Word never writes one, and a DTD is
-how entity-expansion bombs and external-entity reads get in), no text run longer than libxml2
-will take, and a main document part that the package's own relationships point to.
+real inflated sizes against the limits, no DTDs in any part a reader parses as XML (Word never
+writes one, and a DTD is how entity-expansion bombs and external-entity reads get in), no text
+run longer than libxml2 will take, and a main document part that the package's own
+relationships point to. Parts nothing parses (Word for Mac's printer settings, whose binary
+plist says ``<!DOCTYPE plist``; an SVG logo with a DOCTYPE) are only size-checked: refusing
+them would refuse a file the worker cannot fix by saving again. The two parts this module
+parses itself go through ``defusedxml`` with DTDs forbidden.
 
 ``pdf_precheck`` opens a PDF with pdfminer and settles, before the form reader runs, the cases
 the reader should not have to: passwords, damage, too many pages (counted while walking the
@@ -20,8 +24,12 @@ import io
 import posixpath
 import xml.etree.ElementTree as ElementTree
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
+
+import defusedxml
+import defusedxml.ElementTree as SafeElementTree
 
 from mast_intake.config.settings import ParseLimits
 from mast_intake.parsers import zipsafe
@@ -68,13 +76,14 @@ class _Scan:
     vba: bool = False
 
     def feed(self, chunk: bytes) -> None:
+        if not self.is_xml:
+            return
         window = self.tail + chunk
         if any(marker in window for marker in _DTD_MARKERS):
             raise ParseRejected("limits_exceeded", "xml: DTD declaration in package")
-        if self.is_xml:
-            self.strict = self.strict or _STRICT in window
-            self.vba = self.vba or _VBA_REL in window.lower()
-            self._track_run(chunk)
+        self.strict = self.strict or _STRICT in window
+        self.vba = self.vba or _VBA_REL in window.lower()
+        self._track_run(chunk)
         self.tail = window[-_OVERLAP:]
 
     def _track_run(self, chunk: bytes) -> None:
@@ -102,12 +111,13 @@ def check_ooxml(data: bytes, limits: ParseLimits) -> PackageFacts:
     rejected here; the registry decides what to do with them.
     """
     package = zipsafe.open_package(data, limits)
+    parsed_as_xml = _xml_parts(package, limits)
     total = 0
     strict_parts: set[str] = set()
     for info in package.infolist():
         if info.is_dir():
             continue
-        scan = _Scan(is_xml=info.filename.casefold().endswith(_XML_SUFFIXES))
+        scan = _Scan(is_xml=parsed_as_xml(info.filename))
         for chunk in zipsafe.iter_entry(package, info, limits.max_part_bytes):
             total += len(chunk)
             if total > limits.max_total_uncompressed_bytes:
@@ -124,16 +134,51 @@ def check_ooxml(data: bytes, limits: ParseLimits) -> PackageFacts:
     return PackageFacts(main_part, strict, len(package.infolist()), total)
 
 
+def _safe_xml(data: bytes, what: str) -> ElementTree.Element:
+    """Parse a small package part with DTDs and entities refused."""
+    try:
+        return SafeElementTree.fromstring(data, forbid_dtd=True)
+    except defusedxml.DefusedXmlException as exc:
+        raise ParseRejected("limits_exceeded", f"xml: DTD declaration in {what}") from exc
+    except ElementTree.ParseError as exc:
+        raise ParseRejected("corrupt", f"{what} are not well-formed") from exc
+
+
+def _xml_parts(package: zipfile.ZipFile, limits: ParseLimits) -> Callable[[str], bool]:
+    """Which entries a reader parses as XML: by the package's content types, else by suffix.
+
+    Images are never parsed, whatever their type says (an SVG is XML but only ever a blob).
+    """
+    content_types = zipsafe.read_entry(package, "[Content_Types].xml", limits.max_part_bytes)
+    defaults: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+    if content_types is not None:
+        for element in _safe_xml(content_types, "content types"):
+            tag = element.tag.rsplit("}", 1)[-1]
+            kind = element.get("ContentType", "").casefold()
+            if tag == "Default":
+                defaults[element.get("Extension", "").casefold()] = kind
+            elif tag == "Override":
+                overrides[element.get("PartName", "").lstrip("/").casefold()] = kind
+
+    def parsed_as_xml(name: str) -> bool:
+        folded = name.casefold()
+        if folded == "[content_types].xml":
+            return True
+        kind = overrides.get(folded) or defaults.get(folded.rpartition(".")[2] if "." in folded else "")
+        if kind and kind.startswith("image/"):
+            return False
+        return folded.endswith(_XML_SUFFIXES) or bool(kind and kind.endswith("xml"))
+
+    return parsed_as_xml
+
+
 def _main_part(package: zipfile.ZipFile, limits: ParseLimits) -> tuple[str, bool]:
     """The main document part named by the package relationships, and whether that is Strict."""
     rels = zipsafe.read_entry(package, "_rels/.rels", limits.max_part_bytes)
     if rels is None:
         raise ParseRejected("corrupt", "package has no relationships part")
-    try:
-        # Safe to hand to a parser now: the scan above refused any DTD in the package.
-        root = ElementTree.fromstring(rels)
-    except ElementTree.ParseError as exc:
-        raise ParseRejected("corrupt", "package relationships are not well-formed") from exc
+    root = _safe_xml(rels, "package relationships")
     for rel in root.iter(f"{_REL_NS}Relationship"):
         rel_type = rel.get("Type", "")
         if rel_type not in _OFFICE_DOCUMENT:

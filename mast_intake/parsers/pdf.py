@@ -101,6 +101,13 @@ def _table_rows(table, page_chars: list[dict], has_red: bool) -> list[list[Cell]
     return rows
 
 
+def _clipped(bbox: tuple, page_bbox: tuple) -> tuple | None:
+    """``bbox`` cut to the page, or None when nothing of it is on the page."""
+    x0, top = max(bbox[0], page_bbox[0]), max(bbox[1], page_bbox[1])
+    x1, bottom = min(bbox[2], page_bbox[2]), min(bbox[3], page_bbox[3])
+    return (x0, top, x1, bottom) if x0 < x1 and top < bottom else None
+
+
 def _page_blocks(page) -> list[Block]:
     chars = page.chars
     has_red = any(_is_red(c.get("non_stroking_color")) for c in chars)
@@ -108,7 +115,10 @@ def _page_blocks(page) -> list[Block]:
     outside = page
     for table in page.find_tables():
         placed.append((table.bbox[1], Table(_table_rows(table, chars, has_red))))
-        outside = outside.outside_bbox(table.bbox)
+        inside_page = _clipped(table.bbox, page.bbox)
+        if inside_page is not None:
+            # A table drawn past the page edge: only the part on the page can hold text.
+            outside = outside.outside_bbox(inside_page)
     low, high = page.height * _MARGIN, page.height * (1 - _MARGIN)
     previous_bottom, current = None, None
     for line in outside.extract_text_lines():

@@ -43,6 +43,19 @@ REASONS: dict[str, str] = {
         "This file is too complex for us to read safely. Please save the risk tool again from "
         "Word as a plain .docx (or a PDF saved from Word) and send that instead."
     ),
+    "archive": (
+        "This is a zip file. We do not open zip files. Please attach the risk tool itself (the "
+        "Word document or a PDF saved from Word), not a zip file holding it."
+    ),
+    "encrypted_email": (
+        "Your email was encrypted, and this service cannot read encrypted email. Please send "
+        "the tool unencrypted to the MAST mailbox through the usual secure route (or as the "
+        "council's guidance on sending to MAST says)."
+    ),
+    "over_cap": (
+        "This file was not read: the email held more files than we read from one email. "
+        "Please send this tool again in an email of its own."
+    ),
 }
 
 

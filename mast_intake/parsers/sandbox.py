@@ -39,6 +39,7 @@ PRELOAD = [
     "docx",
     "pdfplumber",
     "olefile",
+    "mast_intake.intake.mime.walker",
     # Imported when present; a missing module is skipped by the forkserver.
     "mast_intake.parsers.word",
     "mast_intake.parsers.pdf",

@@ -32,10 +32,13 @@ MACRO_CONTENT_TYPES = (
     b"application/vnd.ms-word.template.macroenabledtemplate.main+xml",
     b"application/vnd.ms-office.vbaproject",
 )
+# Any of these in the content types makes a package a Word one (document, template, macro).
+WORD_PACKAGE_MARKS = (b"wordprocessingml", b"application/vnd.ms-word.")
 # Only the content-types part is read here, and it is small in every real package.
 _CONTENT_TYPES_LIMIT = 1024 * 1024
 _FIB_ENCRYPTED = 0x0100  # FibBase.fEncrypted, bit 8 of the flags word at offset 0x0A
 _FIB_MAGIC = 0xA5EC
+_FIB_MAGIC_WORD6 = 0xA5DC  # Word 6.0 and Word 95: older than anything the converter is trusted with
 
 
 class Magic(StrEnum):
@@ -99,16 +102,20 @@ def classify_zip(data: bytes, limits: ParseLimits) -> Kind:
     """DOCX, DOCM or NOT_WORD for a zip, from its entry names and content types only."""
     package = zipsafe.open_package(data, limits)
     names = [info.filename for info in package.infolist()]
-    if any(name.casefold().rsplit("/", 1)[-1] == "vbaproject.bin" for name in names):
-        return Kind.DOCM
     content_types = zipsafe.read_entry(
         package, "[Content_Types].xml", min(_CONTENT_TYPES_LIMIT, limits.max_part_bytes)
     )
-    if content_types is None:
-        return Kind.NOT_WORD
     # A byte search, not an XML parse: nothing has vetted this part for DTDs yet. Content types
     # are case-insensitive (RFC 2045), so compare folded.
-    folded = content_types.lower()
+    folded = (content_types or b"").lower()
+    if content_types is not None and not any(word in folded for word in WORD_PACKAGE_MARKS):
+        # A spreadsheet or presentation (.xlsm, .xlsb, .pptx ...), with or without macros: the
+        # worker is told we read Word or PDF, not advice about a "Word file" they never sent.
+        return Kind.NOT_WORD
+    if any(name.casefold().rsplit("/", 1)[-1] == "vbaproject.bin" for name in names):
+        return Kind.DOCM
+    if content_types is None:
+        return Kind.NOT_WORD
     if any(macro in folded for macro in MACRO_CONTENT_TYPES):
         return Kind.DOCM
     if WORD_MAIN in folded or WORD_TEMPLATE in folded:
@@ -137,7 +144,10 @@ def classify_ole(data: bytes) -> Kind:
         raise
     except Exception as exc:  # olefile raises many types on damaged files
         raise ParseRejected("corrupt", f"ole: {type(exc).__name__}") from exc
-    if len(fib) < 12 or int.from_bytes(fib[0:2], "little") != _FIB_MAGIC:
+    magic_number = int.from_bytes(fib[0:2], "little") if len(fib) >= 2 else None
+    if magic_number == _FIB_MAGIC_WORD6:
+        raise ParseRejected("legacy_doc", "ole: word 6/95 document")
+    if len(fib) < 12 or magic_number != _FIB_MAGIC:
         raise ParseRejected("corrupt", "ole: WordDocument stream has no FIB")
     if int.from_bytes(fib[10:12], "little") & _FIB_ENCRYPTED:
         return Kind.ENCRYPTED

@@ -9,6 +9,7 @@ ignored, and red-font runs are kept apart as the worker's dated updates.
 from __future__ import annotations
 
 import io
+import zipfile
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
@@ -162,7 +163,34 @@ def blocks(body: etree._Element) -> list[Block]:
 def parse_docx(data: bytes, file_name: str, sha256: str) -> Assessment:
     """Read a .docx risk tool into a record; raises ParseRejected when it cannot."""
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(_as_document(data)))
     except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as exc:
         raise ParseRejected("corrupt", type(exc).__name__) from exc
     return extract(blocks(document.element.body), file_name, sha256, "docx")
+
+
+_TEMPLATE_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+_DOCUMENT_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def _as_document(data: bytes) -> bytes:
+    """A Word template (.dotx) as a document: the same form, saved as a template by mistake.
+
+    python-docx opens only the document content type, so the package's content-types part is
+    rewritten in memory; nothing else in the package changes.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        try:
+            content_types = package.read("[Content_Types].xml")
+        except KeyError:
+            return data
+        if _TEMPLATE_MAIN not in content_types:
+            return data
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rebuilt:
+            for info in package.infolist():
+                body = package.read(info)
+                if info.filename == "[Content_Types].xml":
+                    body = body.replace(_TEMPLATE_MAIN, _DOCUMENT_MAIN)
+                rebuilt.writestr(info, body)
+    return out.getvalue()

@@ -28,6 +28,7 @@ from mast_intake.notifier.views import uk_datetime
 REASON_LABELS = {
     "sender_not_allowed": "Sender outside the allowed domains",
     "sender_not_verified": "Our mail servers do not vouch for the sender (possibly forged)",
+    "no_valid_sender": "No readable sender address",
     "failed_repeatedly": "Could not be processed after several attempts",
 }
 

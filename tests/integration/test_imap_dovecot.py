@@ -215,3 +215,18 @@ def test_plaintext_is_refused_for_a_remote_host() -> None:
     with pytest.raises(ConfigError):
         ImapMailbox(ImapSettings(host="imap.example.invalid", ssl=True, starttls=True))
     ImapMailbox(ImapSettings(host="imap.example.invalid", ssl=False, starttls=True))
+
+
+def test_a_forwarded_tool_is_found_by_the_one_walker(dovecot: DovecotAccount, box: ImapMailbox) -> None:
+    from mast_intake.intake.messages import read_message
+
+    forward = EmailMessage()
+    forward["From"] = "worker@example.invalid"
+    forward["Subject"] = "Fwd: fictional risk tool"
+    forward.set_content("Forwarding.\n")
+    forward.add_attachment(email.message_from_bytes(make_raw(6), policy=email.policy.default))
+    dovecot.append(forward.as_bytes(policy=forward.policy.clone(linesep="\r\n")))
+    [key] = box.pending()
+    incoming = read_message(box.fetch(key), 10, 1024 * 1024)
+    assert [(a.file_name, a.via) for a in incoming.attachments] == [("tool-6.docx", "rfc822"),
+                                                                    ("x.pdf", "rfc822")]

@@ -394,3 +394,13 @@ def test_close_forgets_the_cached_protocol(server: FakeEws, mailbox: EwsMailbox)
     assert CachingProtocol._protocol_cache
     mailbox.close()
     assert not CachingProtocol._protocol_cache
+
+
+def test_an_item_attachment_is_found_by_the_one_walker(server: FakeEws, mailbox: EwsMailbox) -> None:
+    # Exchange exports an attached Outlook item as message/rfc822 beside any file attachment.
+    from mast_intake.intake.messages import read_message
+
+    server.reply("GetItem", "getitem_item_attachment.xml")
+    incoming = read_message(mailbox.fetch(key("msg-1")), 10, 1024 * 1024)
+    assert sorted((a.file_name, a.via) for a in incoming.attachments) == [
+        ("notes.pdf", ""), ("tool.docx", "rfc822")]

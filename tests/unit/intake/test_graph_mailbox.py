@@ -353,3 +353,16 @@ def test_a_folder_that_keeps_vanishing_raises(mocker: requests_mock.Mocker, mail
 def test_folder_names_are_quoted_for_odata() -> None:
     assert odata_string("Processed") == "'Processed'"
     assert odata_string("Child's folder") == "'Child''s folder'"
+
+
+def test_item_and_file_attachments_are_found_by_the_one_walker(
+    mocker: requests_mock.Mocker, mailbox: GraphMailbox
+) -> None:
+    # $value of a message with an itemAttachment (an attached email) and a fileAttachment.
+    from mast_intake.intake.messages import read_message
+
+    raw = (MESSAGE.parent / "item_attachment.eml").read_bytes()
+    mocker.get(message_url(1, "/$value"), content=raw, headers={"Content-Type": "text/plain"})
+    incoming = read_message(mailbox.fetch(MSG[1]), 10, 1024 * 1024)
+    assert sorted((a.file_name, a.via) for a in incoming.attachments) == [
+        ("notes.pdf", ""), ("tool.docx", "rfc822")]
