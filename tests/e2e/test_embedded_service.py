@@ -42,7 +42,7 @@ def test_replies_agenda_and_case_note(service: Service) -> None:
     assert all("Morwenna" not in s for s in subjects)  # no child name in a subject line
     first = next(m for m in replies if "MAST-1" in str(m["Subject"]))
     body = first.get_body(("plain",)).get_content()
-    assert "Our count: 12 (Medium)" in body
+    assert "Our count: total 12, risk level Medium" in body
     # The worker's own tool comes back with each finding as a Word comment.
     review = next(part for part in first.iter_attachments())
     assert review.get_filename() == "tool - MAST review.docx"
