@@ -10,11 +10,6 @@ import click
 
 from mast_intake.cli import main
 from mast_intake.cli.service import app_of
-from mast_intake.notifier.agenda_docx import build_agenda_docx
-from mast_intake.notifier.decisions import DecisionError, DecisionInput, record_decision
-from mast_intake.notifier.meetings import agenda_for, next_meeting_date, place_cases, queue_agenda_email
-from mast_intake.notifier.reminders import queue_reminders
-from mast_intake.scheduler import send_outbox
 
 
 @main.command()
@@ -34,6 +29,10 @@ def agenda(ctx: click.Context, day, as_json: bool, docx_path: Path | None, send_
     be on an agenda before a decision can be recorded. The scheduled service does the same at
     the cut-off and sends the agenda to MAST.
     """
+    from mast_intake.notifier.agenda_docx import build_agenda_docx
+    from mast_intake.notifier.meetings import agenda_for, next_meeting_date, place_cases, queue_agenda_email
+    from mast_intake.scheduler import send_outbox
+
     app = app_of(ctx)
     now = app.clock()
     meeting_day: date = day.date() if day else next_meeting_date(now, app.settings)
@@ -92,6 +91,9 @@ def decide(ctx: click.Context, submission_id: int, level: str, case_status: str,
     The next review date follows the agreed level (high 6 weeks, medium 8, low 12 by default).
     Deciding a case again records a correction; the earlier decision is kept unchanged.
     """
+    from mast_intake.notifier.decisions import DecisionError, DecisionInput, record_decision
+    from mast_intake.scheduler import send_outbox
+
     if len(actions) != len(owners):
         raise click.UsageError("give one --owner for each --action, in the same order")
     app = app_of(ctx)
@@ -129,6 +131,9 @@ def defer(ctx: click.Context, submission_id: int, deferred_by: str) -> None:
 @click.pass_context
 def remind(ctx: click.Context) -> None:
     """Send today's review reminders now (the service does this daily at 07:00)."""
+    from mast_intake.notifier.reminders import queue_reminders
+    from mast_intake.scheduler import send_outbox
+
     app = app_of(ctx)
     with app.uow() as uow:
         counts = queue_reminders(uow, app.settings, app.clock().date())

@@ -242,4 +242,7 @@ def main(control_fd: int) -> None:
     _warm_up()
     gc.collect()
     gc.freeze()
-    serve(control)
+    try:
+        serve(control)
+    finally:
+        os._exit(0)  # nothing to clean up; tearing down the warmed heap would only cost time
