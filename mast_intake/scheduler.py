@@ -14,7 +14,6 @@ from mast_intake.bootstrap import App
 from mast_intake.intake.mailbox import MailboxError
 from mast_intake.intake.poll import poll_once
 from mast_intake.notifier.meetings import agenda_for, place_cases, queue_agenda_email
-from mast_intake.notifier.outbox import deliver
 from mast_intake.notifier.reminders import queue_reminders
 from mast_intake.protection.retention import purge
 
@@ -23,9 +22,7 @@ log = logging.getLogger(__name__)
 
 def send_outbox(app: App) -> None:
     """Send whatever the outbox holds."""
-    settings = app.settings
-    deliver(app.uow, app.mailer, settings.allowed_sender_domains, settings.admin_address,
-            settings.mast_address, settings.crashpoint)
+    app.send_outbox()
 
 
 def poll_job(app: App) -> None:

@@ -81,6 +81,9 @@ class PollContext:
     worker_id: str = field(default_factory=worker_identity)
     # Where the original of each parsed tool is kept (sealed); None keeps no originals.
     attachments: AttachmentStore | None = None
+    # Called after each message is handled, its replies committed to the outbox: sends them
+    # now rather than after the whole batch. None leaves the outbox to the caller.
+    after_commit: Callable[[], None] | None = None
 
 
 def reference_of(submission_id: int) -> str:
@@ -275,6 +278,16 @@ def recover_unmoved(ctx: PollContext) -> int:
     return moved
 
 
+def _after_commit(ctx: PollContext) -> None:
+    """Run the context's hook; its failure (a mail server down) never stops the cycle."""
+    if ctx.after_commit is None:
+        return
+    try:
+        ctx.after_commit()
+    except Exception as exc:  # the rows stay pending and go with the next send
+        log.warning("sending after a message failed", extra={"error": type(exc).__name__})
+
+
 def poll_once(ctx: PollContext) -> Counter:
     """One cycle over the inbox; returns how many messages ended which way."""
     counts: Counter = Counter()
@@ -292,6 +305,7 @@ def poll_once(ctx: PollContext) -> Counter:
                 # state decides what the next cycle does with it.
                 counts["mailbox_error"] += 1
                 log.warning("mailbox operation failed", extra={"error": type(exc).__name__})
+            _after_commit(ctx)
     except MailboxError as exc:
         error_kind = type(exc).__name__
         log.error("mailbox unavailable", extra={"error": error_kind})
