@@ -1,9 +1,15 @@
-"""The scheduled service: poll the mailbox, send the outbox, issue agendas, remind reviews."""
+"""The scheduled service: poll the mailbox, send the outbox, issue agendas, remind reviews.
+
+Several instances may run against one PostgreSQL database: each polls (claims keep a message
+to one of them), and the once-only jobs are wrapped with ``singleton`` so that only the
+instance holding the leader lock (``storage.leader``) runs them.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -16,6 +22,7 @@ from mast_intake.intake.poll import poll_once
 from mast_intake.notifier.meetings import agenda_for, place_cases, queue_agenda_email
 from mast_intake.notifier.reminders import queue_reminders
 from mast_intake.protection.retention import purge
+from mast_intake.storage.leader import LeaderLock, leader_lock
 
 log = logging.getLogger(__name__)
 
@@ -61,20 +68,43 @@ def purge_job(app: App) -> None:
     purge(app.uow, app.settings, app.attachments, app.clock())  # type: ignore[arg-type]
 
 
+def singleton(name: str, job: Callable[[App], None], lock: LeaderLock) -> Callable[[App], None]:
+    """``job`` run only by the instance holding ``lock``; each run it makes is an audit line."""
+
+    def run_if_leader(app: App) -> None:
+        if not lock.held():
+            log.info("scheduled job left to the leading instance", extra={"job": name})
+            return
+        job(app)
+        with app.uow() as uow:
+            uow.audit.append("mast-intake scheduler", "job_ran", "job", name)
+            uow.commit()
+
+    run_if_leader.__name__ = f"{name}_if_leader"
+    return run_if_leader
+
+
+def once_only_jobs(lock: LeaderLock) -> dict[str, Callable[[App], None]]:
+    """The jobs that must run once across every instance, each guarded by ``lock``."""
+    return {name: singleton(name, job, lock) for name, job in
+            (("agenda", agenda_job), ("reminders", reminder_job), ("retention", purge_job))}
+
+
 def build_scheduler(app: App) -> BlockingScheduler:
     """The jobs, each allowed one instance at a time; missed runs are merged, not stacked."""
     settings = app.settings
     zone = ZoneInfo(settings.meeting.timezone)
     scheduler = BlockingScheduler(timezone=zone, job_defaults={"coalesce": True, "max_instances": 1})
+    once = once_only_jobs(leader_lock(settings.db_url, settings.data_dir))
     scheduler.add_job(poll_job, IntervalTrigger(seconds=settings.poll_interval_seconds), args=[app],
                       id="poll", next_run_time=app.clock())
     hour, minute = (int(part) for part in settings.meeting.cutoff.split(":"))
-    scheduler.add_job(agenda_job, CronTrigger(day_of_week=",".join(settings.meeting.days),
+    scheduler.add_job(once["agenda"], CronTrigger(day_of_week=",".join(settings.meeting.days),
                                               hour=hour, minute=minute, timezone=zone),
                       args=[app], id="agenda")
-    scheduler.add_job(reminder_job, CronTrigger(hour=7, minute=0, timezone=zone), args=[app],
+    scheduler.add_job(once["reminders"], CronTrigger(hour=7, minute=0, timezone=zone), args=[app],
                       id="reminders")
     purge_hour, purge_minute = (int(part) for part in settings.retention.purge_time.split(":"))
-    scheduler.add_job(purge_job, CronTrigger(hour=purge_hour, minute=purge_minute, timezone=zone),
+    scheduler.add_job(once["retention"], CronTrigger(hour=purge_hour, minute=purge_minute, timezone=zone),
                       args=[app], id="retention")
     return scheduler
