@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from apscheduler.events import EVENT_SCHEDULER_SHUTDOWN, EVENT_SCHEDULER_STARTED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from mast_intake.bootstrap import App
+from mast_intake.bootstrap import App, build_mailbox
 from mast_intake.intake.mailbox import MailboxError
 from mast_intake.intake.poll import poll_once
+from mast_intake.intake.push import MailWatcher
 from mast_intake.notifier.meetings import agenda_for, place_cases, queue_agenda_email
 from mast_intake.notifier.reminders import queue_reminders
 from mast_intake.protection.retention import purge
@@ -38,6 +42,15 @@ def poll_job(app: App) -> None:
     with contextlib.suppress(MailboxError):
         poll_once(app.poll_context())
     send_outbox(app)
+
+
+def poll_until_quiet(app: App, arrived: threading.Event) -> None:
+    """Poll, and poll again at once while mail was announced during the cycle."""
+    while True:
+        arrived.clear()
+        poll_job(app)
+        if not arrived.is_set():
+            return
 
 
 def agenda_job(app: App) -> None:
@@ -96,8 +109,10 @@ def build_scheduler(app: App) -> BlockingScheduler:
     zone = ZoneInfo(settings.meeting.timezone)
     scheduler = BlockingScheduler(timezone=zone, job_defaults={"coalesce": True, "max_instances": 1})
     once = once_only_jobs(leader_lock(settings.db_url, settings.data_dir))
-    scheduler.add_job(poll_job, IntervalTrigger(seconds=settings.poll_interval_seconds), args=[app],
-                      id="poll", next_run_time=app.clock())
+    arrived = threading.Event()
+    scheduler.add_job(poll_until_quiet, IntervalTrigger(seconds=settings.poll_interval_seconds),
+                      args=[app, arrived], id="poll", next_run_time=app.clock())
+    _watch_mailbox(app, scheduler, arrived)
     hour, minute = (int(part) for part in settings.meeting.cutoff.split(":"))
     scheduler.add_job(once["agenda"], CronTrigger(day_of_week=",".join(settings.meeting.days),
                                               hour=hour, minute=minute, timezone=zone),
@@ -108,3 +123,15 @@ def build_scheduler(app: App) -> BlockingScheduler:
     scheduler.add_job(once["retention"], CronTrigger(hour=purge_hour, minute=purge_minute, timezone=zone),
                       args=[app], id="retention")
     return scheduler
+
+
+def _watch_mailbox(app: App, scheduler: BlockingScheduler, arrived: threading.Event) -> None:
+    """Where the server can announce mail (IMAP IDLE), poll as soon as it does."""
+
+    def wake() -> None:
+        arrived.set()  # a cycle under way polls again; otherwise one starts now
+        scheduler.modify_job("poll", next_run_time=datetime.now(scheduler.timezone))
+
+    watcher = MailWatcher(build_mailbox(app.settings), wake)
+    scheduler.add_listener(lambda _event: watcher.start(), EVENT_SCHEDULER_STARTED)
+    scheduler.add_listener(lambda _event: watcher.stop(0), EVENT_SCHEDULER_SHUTDOWN)
