@@ -9,7 +9,12 @@ re-import the service's main module: with the ``mast-intake`` entry script that 
 command line, about a second per file.
 
 The pool keeps ``SPARES`` children forked ahead, waiting for their job, so a file never waits
-for a fork: a spare takes the job and a new spare is forked while it works.
+for a fork: a spare takes the job and a new spare is forked while it works. A child that read
+its file cleanly may be given the next file with the same limits, up to
+``limits.files_per_child`` files (its caches are warm and its pages already its own, which is
+what makes the isolation cost little more than the read); after anything else (a refusal, a
+crash, the deadline, an unreadable result) it is ended. ``files_per_child=1`` gives each file a
+process of its own.
 
 In the child: RLIMIT_AS caps the address space at ``limits.memory_mb``, core dumps are off (a
 core file would hold the document), RLIMIT_CPU is a backstop should the parent die, its

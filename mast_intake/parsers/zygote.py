@@ -8,10 +8,12 @@ two descriptors: the socket a child will talk to the service on, and a pipe to r
 child ended. The server forks a child per request, answers with its pid, and writes each
 child's exit code to its pipe when it reaps it.
 
-A child waits for one job (a pickled ``(func, args, memory_mb, timeout)`` from the service),
-then caps itself (address space, no core dumps, CPU), silences logging and warnings, runs the
-job, sends back one pickled result and exits without running any clean-up. It never reads a
-second file.
+A child waits for a job (a pickled ``(func, args, memory_mb, timeout, jobs_left)`` from the
+service). Before its first job it caps itself (address space, no core dumps, CPU time for all
+the jobs it may run) and silences logging and warnings; its standard streams already point at
+/dev/null. It runs the job and sends back one pickled result, prefixed with ``KEEP`` when it may
+take another job (the job succeeded and ``jobs_left`` allows) or ``LAST``, after which it exits
+without running any clean-up.
 """
 
 from __future__ import annotations
