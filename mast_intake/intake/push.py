@@ -1,9 +1,9 @@
 """Poll as soon as the mail server says mail arrived; the interval poll stays as the safety net.
 
 ``MailWatcher`` runs a thread that waits on a mailbox instance of its own
-(``Mailbox.wait_for_mail``: IMAP IDLE, Graph delta queries) and calls ``wake`` whenever the
-server reports new mail. An adapter that cannot be told (the embedded Maildir, EWS for now)
-ends the thread at once, leaving the interval poll alone; a server that fails is retried after
+(``Mailbox.wait_for_mail``: IMAP IDLE, an EWS pull subscription, Graph delta queries) and calls
+``wake`` whenever the server reports new mail. An adapter that cannot be told (the embedded
+Maildir) ends the thread at once, leaving the interval poll alone; a server that fails is retried after
 a pause, the interval poll covering the gap.
 """
 
