@@ -288,12 +288,15 @@ class _Pool:
 
     def finish(self, child: _Child, reusable: bool) -> None:
         """Keep a child that read its file cleanly and may take more; end any other."""
-        if reusable:
+        if reusable and self.owner == os.getpid():
             child.jobs_done += 1
             with self.lock:
-                if len(self.warm) < SPARES and self.owner == os.getpid():
-                    self.warm.appendleft(child)
-                    return
+                self.warm.appendleft(child)
+                # The longest idle goes: it may wait for limits no caller uses any more.
+                retired = self.warm.pop() if len(self.warm) > SPARES else None
+            if retired is not None:
+                retired.close()
+            return
         child.close()
 
     def close(self) -> None:
