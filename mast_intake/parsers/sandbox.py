@@ -170,6 +170,15 @@ class _Child:
             os.close(self.pidfd)
 
 
+# The only environment variables the readers' processes get: none of the service's settings or
+# secrets (mail passwords, encryption keys) are within reach of a child a hostile file subverts.
+CHILD_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR")
+
+
+def _child_environment() -> dict[str, str]:
+    return {name: os.environ[name] for name in CHILD_ENVIRONMENT if name in os.environ}
+
+
 class _ForkServer:
     """The ``zygote`` process, started once in a fresh interpreter, and its control socket."""
 
@@ -181,7 +190,7 @@ class _ForkServer:
         self.process = subprocess.Popen(
             [sys.executable, "-c", code, str(theirs.fileno()), json.dumps(sys.path)],
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, env=_child_environment(),
         )
         theirs.close()
 

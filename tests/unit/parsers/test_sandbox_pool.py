@@ -42,6 +42,7 @@ def surroundings_probe() -> Assessment:
         "memory": resource.getrlimit(resource.RLIMIT_AS)[0],
         "cpu": resource.getrlimit(resource.RLIMIT_CPU)[0],
         "core": resource.getrlimit(resource.RLIMIT_CORE)[1],
+        "environment": sorted(os.environ),
     })
 
 
@@ -92,6 +93,7 @@ def test_a_child_holds_only_its_own_channel_and_is_capped() -> None:
     assert facts["stdout"] == facts["stderr"] == os.devnull
     assert facts["heavy"] == []  # the fork server never imported the command line or spaCy
     assert facts["core"] == 0
+    assert set(facts["environment"]) <= set(sandbox.CHILD_ENVIRONMENT)  # no settings, no secrets
     assert 0 < facts["cpu"] <= LIMITS.files_per_child * (int(LIMITS.timeout_seconds) + 5) + 10
 
 
