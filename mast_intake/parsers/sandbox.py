@@ -57,7 +57,7 @@ PRELOAD = [
     "docx",
     "pdfplumber",
     "olefile",
-    # Imported when present; a missing module is skipped by the forkserver.
+    # Imported when present; a missing module is skipped by the fork server (zygote).
     "mast_intake.parsers.word",
     "mast_intake.parsers.pdf",
 ]

@@ -35,6 +35,7 @@ from mast_intake.parsers.rejections import ParseRejected
 from mast_intake.parsers.sandbox import KEEP, LAST, PRELOAD, Refusal, read_frame, write_frame
 
 _STATUS = struct.Struct("!i")
+JOB_LIMIT = 1 << 40
 
 
 def serve(control: socket.socket) -> None:
@@ -101,7 +102,8 @@ def _child(job_fd: int) -> None:
         _quiet_streams()
         channel = socket.socket(fileno=job_fd)
         first = True
-        while (frame := read_frame(channel)) is not None:
+        # Jobs come from the service, which has already refused files over its size limit.
+        while (frame := read_frame(channel, limit=JOB_LIMIT)) is not None:
             if not _answer(channel, frame, first):
                 break
             first = False
