@@ -17,6 +17,7 @@ from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.finding import Finding
 from mast_intake.notifier.case_record import case_record_template
 from mast_intake.notifier.mailer import Mailer
+from mast_intake.notifier.outbox import deliver
 from mast_intake.parsers import parse_bytes
 from mast_intake.protection.attachments import AttachmentStore, StoredAttachment, make_private_dir
 from mast_intake.protection.crypto import sealer_from_settings
@@ -100,8 +101,16 @@ class App:
         return self._mailer
 
     def poll_context(self) -> PollContext:
+        """A poll cycle's context that sends each message's replies as soon as they commit."""
         return PollContext(self.settings, self.mailbox, self.uow, self.parse, self.check, self.clock,
-                           self.sender_verifier, attachments=self.attachments)
+                           self.sender_verifier, attachments=self.attachments,
+                           after_commit=self.send_outbox)
+
+    def send_outbox(self) -> None:
+        """Send whatever the outbox holds."""
+        settings = self.settings
+        deliver(self.uow, self.mailer, settings.allowed_sender_domains, settings.admin_address,
+                settings.mast_address, settings.crashpoint)
 
     def load_attachment(self, submission_id: int, actor: str) -> StoredAttachment:
         """The original attachment of a submission, unsealed; audited as viewed by ``actor``.

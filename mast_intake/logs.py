@@ -31,8 +31,8 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def configure(level: str = "INFO") -> None:
-    """Send the service's logs to stderr as JSON lines."""
+def configure(level: str = "INFO", verbose: bool = False) -> None:
+    """Send the service's logs to stderr as JSON lines; libraries' progress lines only if ``verbose``."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
@@ -40,3 +40,5 @@ def configure(level: str = "INFO") -> None:
     root.setLevel(level.upper())
     for noisy in ("pdfminer", "apscheduler.executors", "exchangelib", "urllib3", "msal"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Alembic announces every migration step at INFO: useful when asked for, noise otherwise.
+    logging.getLogger("alembic").setLevel(logging.NOTSET if verbose else logging.WARNING)

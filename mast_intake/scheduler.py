@@ -1,33 +1,41 @@
 """The scheduled service: poll the mailbox, send the outbox, issue agendas, remind reviews, purge
-and check the database nightly."""
+and check the database nightly.
+
+Several instances may run against one PostgreSQL database: each polls (claims keep a message
+to one of them), and the once-only jobs are wrapped with ``singleton`` so that only the
+instance holding the leader lock (``storage.leader``) runs them.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from apscheduler.events import EVENT_SCHEDULER_SHUTDOWN, EVENT_SCHEDULER_STARTED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from mast_intake.bootstrap import App
+from mast_intake.bootstrap import App, build_mailbox
 from mast_intake.intake.mailbox import MailboxError
 from mast_intake.intake.poll import poll_once
+from mast_intake.intake.push import MailWatcher
 from mast_intake.notifier.agenda import calendar_of
 from mast_intake.notifier.meetings import agenda_for, place_cases, queue_agenda_email
-from mast_intake.notifier.outbox import deliver
 from mast_intake.notifier.reminders import queue_reminders
 from mast_intake.protection.retention import purge
+from mast_intake.storage.leader import LeaderLock, leader_lock
 
 log = logging.getLogger(__name__)
 
 
 def send_outbox(app: App) -> None:
     """Send whatever the outbox holds."""
-    settings = app.settings
-    deliver(app.uow, app.mailer, settings.allowed_sender_domains, settings.admin_address,
-            settings.mast_address, settings.crashpoint)
+    app.send_outbox()
 
 
 def poll_job(app: App) -> None:
@@ -36,6 +44,15 @@ def poll_job(app: App) -> None:
     with contextlib.suppress(MailboxError):
         poll_once(app.poll_context())
     send_outbox(app)
+
+
+def poll_until_quiet(app: App, arrived: threading.Event) -> None:
+    """Poll, and poll again at once while mail was announced during the cycle."""
+    while True:
+        arrived.clear()
+        poll_job(app)
+        if not arrived.is_set():
+            return
 
 
 def agenda_job(app: App) -> None:
@@ -96,24 +113,62 @@ def integrity_job(app: App) -> None:
         log.error("integrity alert not sent", extra={"error": type(exc).__name__})
 
 
+def singleton(name: str, job: Callable[[App], None], lock: LeaderLock) -> Callable[[App], None]:
+    """``job`` run only by the instance holding ``lock``; each run it makes is an audit line."""
+
+    def run_if_leader(app: App) -> None:
+        if not lock.held():
+            log.info("scheduled job left to the leading instance", extra={"job": name})
+            return
+        job(app)
+        with app.uow() as uow:
+            uow.audit.append("mast-intake scheduler", "job_ran", "job", name)
+            uow.commit()
+
+    run_if_leader.__name__ = f"{name}_if_leader"
+    return run_if_leader
+
+
+def once_only_jobs(lock: LeaderLock) -> dict[str, Callable[[App], None]]:
+    """The jobs that must run once across every instance, each guarded by ``lock``."""
+    return {name: singleton(name, job, lock) for name, job in
+            (("agenda", agenda_job), ("reminders", reminder_job), ("retention", purge_job),
+             ("integrity", integrity_job))}
+
+
 def build_scheduler(app: App) -> BlockingScheduler:
     """The jobs, each allowed one instance at a time; missed runs are merged, not stacked."""
     settings = app.settings
     zone = ZoneInfo(settings.meeting.timezone)
     scheduler = BlockingScheduler(timezone=zone, job_defaults={"coalesce": True, "max_instances": 1})
-    scheduler.add_job(poll_job, IntervalTrigger(seconds=settings.poll_interval_seconds), args=[app],
-                      id="poll", next_run_time=app.clock())
+    once = once_only_jobs(leader_lock(settings.db_url, settings.data_dir))
+    arrived = threading.Event()
+    scheduler.add_job(poll_until_quiet, IntervalTrigger(seconds=settings.poll_interval_seconds),
+                      args=[app, arrived], id="poll", next_run_time=app.clock())
+    _watch_mailbox(app, scheduler, arrived)
     hour, minute = (int(part) for part in settings.meeting.cutoff.split(":"))
-    scheduler.add_job(agenda_job, CronTrigger(day_of_week=",".join(settings.meeting.days),
+    scheduler.add_job(once["agenda"], CronTrigger(day_of_week=",".join(settings.meeting.days),
                                               hour=hour, minute=minute, timezone=zone),
                       args=[app], id="agenda")
-    scheduler.add_job(reminder_job, CronTrigger(hour=7, minute=0, timezone=zone), args=[app],
+    scheduler.add_job(once["reminders"], CronTrigger(hour=7, minute=0, timezone=zone), args=[app],
                       id="reminders")
     purge_hour, purge_minute = (int(part) for part in settings.retention.purge_time.split(":"))
-    scheduler.add_job(purge_job, CronTrigger(hour=purge_hour, minute=purge_minute, timezone=zone),
+    scheduler.add_job(once["retention"], CronTrigger(hour=purge_hour, minute=purge_minute, timezone=zone),
                       args=[app], id="retention")
     # Half an hour after the purge, so the two never read the whole database at once.
-    scheduler.add_job(integrity_job, CronTrigger(hour=(purge_hour + (purge_minute + 30) // 60) % 24,
+    scheduler.add_job(once["integrity"], CronTrigger(hour=(purge_hour + (purge_minute + 30) // 60) % 24,
                                                  minute=(purge_minute + 30) % 60, timezone=zone),
                       args=[app], id="integrity")
     return scheduler
+
+
+def _watch_mailbox(app: App, scheduler: BlockingScheduler, arrived: threading.Event) -> None:
+    """Where the server can announce mail (IMAP IDLE), poll as soon as it does."""
+
+    def wake() -> None:
+        arrived.set()  # a cycle under way polls again; otherwise one starts now
+        scheduler.modify_job("poll", next_run_time=datetime.now(scheduler.timezone))
+
+    watcher = MailWatcher(build_mailbox(app.settings), wake)
+    scheduler.add_listener(lambda _event: watcher.start(), EVENT_SCHEDULER_STARTED)
+    scheduler.add_listener(lambda _event: watcher.stop(0), EVENT_SCHEDULER_SHUTDOWN)

@@ -17,9 +17,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import bench_speed
+
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT.parent / "shared" / "samples"
-MAIL_CORPUS = Path(os.environ.get("MAST_SHARED_DIR", ROOT.parent / "shared")) / "corpus" / "mail"
+SAMPLES = bench_speed.SAMPLES  # beside the repository, or /work/shared (tests/shared_paths.py)
+MAIL_CORPUS = Path(os.environ.get("MAST_SHARED_DIR", SAMPLES.parent)) / "corpus" / "mail"
 
 
 def _docx_floor(data: bytes) -> None:
@@ -193,12 +195,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=10, help="passes over the files per figure")
     parser.add_argument("--messages", type=int, default=1000, help="emails in the poll-cycle figure")
+    parser.add_argument("--many", type=int, default=440, help="generated Word tools for `check --json`")
+    parser.add_argument("--push-emails", type=int, default=100, help="emails arriving at random (Dovecot)")
+    parser.add_argument("--only", choices=["all", "speed"], default="all",
+                        help="'speed': only the sandbox, start-up, reply, memory and push figures")
     args = parser.parse_args()
     docx_files = [p.read_bytes() for p in sorted(SAMPLES.glob("*.docx"))]
     pdf_files = [p.read_bytes() for p in sorted(SAMPLES.glob("*.pdf"))]
     if not docx_files or not pdf_files:
         print(f"no sample files found in {SAMPLES}", file=sys.stderr)
         return 1
+    if args.only == "speed":
+        bench_speed.report(docx_files, args.rounds, args.messages, args.many, args.push_emails)
+        return 0
     print(f"Word: {len(docx_files)} files x {args.rounds} rounds")
     floor = measure(_docx_floor, docx_files, args.rounds)
     ours = measure(_docx_parse, docx_files, args.rounds)
@@ -223,6 +232,7 @@ def main() -> int:
     print(f"  intake overhead: {rate and isolated[0] / rate:5.2f}x the isolated parse time per message")
     print("Real mail: every file of the mail corpus and 100 tool emails in one Maildir")
     print(corpus_poll_figure(docx_files))
+    bench_speed.report(docx_files, args.rounds, args.messages, args.many, args.push_emails)
     return 0
 
 

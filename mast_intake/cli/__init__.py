@@ -1,4 +1,9 @@
-"""The mast-intake command line. Each command's help text is its documentation."""
+"""The mast-intake command line. Each command's help text is its documentation.
+
+Start-up cost matters (`--help` and `check` are run by people waiting): this package and the
+command modules import only click and light modules at the top; anything heavier (the
+database, spaCy, mail clients, the web stack) is imported inside the command that needs it.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,21 @@ from mast_intake.config import ConfigError, Settings, load_settings
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mast-intake")
-def main() -> None:
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also log the libraries' own progress lines (database migrations and the like).")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
     """MAST Intake: read, check and queue CSE risk guidance tools sent to the MAST mailbox.
 
     Settings come from MAST_INTAKE_* environment variables and the optional TOML file named by
     MAST_INTAKE_CONFIG; see the README.
     """
+    ctx.meta["verbose"] = verbose
+
+
+def verbose_of(ctx: click.Context) -> bool:
+    """True when the command line asked for the libraries' log lines too (``-v``)."""
+    return bool(ctx.find_root().meta.get("verbose"))
 
 
 def settings_of(ctx: click.Context) -> Settings:

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 import click
 
 from mast_intake.cli import main, settings_of
+from mast_intake.config import Settings
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.codec import assessment_to_dict
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.models.form import ITEMS
 from mast_intake.parsers import parse_file
-from mast_intake.validation import CheckOptions, run_checks
+from mast_intake.parsers.sandbox import SPARES
 
 _HEADINGS = {
     Severity.MUST_FIX: "Must fix",
@@ -84,14 +88,46 @@ def check(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
     Exit status: 0 when every file was read (parsed or rejected), 2 on a usage error.
     """
     settings = settings_of(ctx)
-    options = CheckOptions.from_settings(settings, today=date.today)
+    checks = _checks_loading(settings)
     show_progress = as_json and len(paths) > 1 and sys.stderr.isatty()
-    for number, path in enumerate(paths, start=1):
-        outcome = parse_file(Path(path), settings.limits)
-        findings = run_checks(outcome, options) if isinstance(outcome, Assessment) else []
-        if as_json:
-            click.echo(json.dumps(result_dict(path, outcome, findings), ensure_ascii=False))
-        else:
-            click.echo(_readable(path, outcome, findings))
-        if show_progress:
-            click.echo(f"[{number}/{len(paths)}] {path}", err=True)
+    # Files are read SPARES at a time (each in its own sandboxed child) while this thread runs
+    # the checks and prints, in the order given.
+    with ThreadPoolExecutor(max_workers=SPARES) as readers:
+        outcomes = readers.map(lambda path: parse_file(Path(path), settings.limits), paths)
+        for number, (path, outcome) in enumerate(zip(paths, outcomes, strict=True), start=1):
+            findings = checks()(outcome) if isinstance(outcome, Assessment) else []
+            if as_json:
+                click.echo(json.dumps(result_dict(path, outcome, findings), ensure_ascii=False))
+            else:
+                click.echo(_readable(path, outcome, findings))
+            if show_progress:
+                click.echo(f"[{number}/{len(paths)}] {path}", err=True)
+
+
+def _checks_loading(settings: Settings) -> Callable[[], Callable[[Assessment], list[Finding]]]:
+    """Start importing the checks (spaCy) in the background, while the first file is read.
+
+    Returns a function that waits for them and gives the checker.
+    """
+    loaded: list[Callable[[Assessment], list[Finding]]] = []
+
+    def load() -> None:
+        from functools import partial
+
+        from mast_intake.language.nlp import pipeline
+        from mast_intake.validation import CheckOptions, run_checks
+
+        options = CheckOptions.from_settings(settings, today=date.today)
+        pipeline(options.spacy_model)
+        loaded.append(partial(run_checks, options=options))
+
+    loader = threading.Thread(target=load, name="load-checks", daemon=True)
+    loader.start()
+
+    def checker() -> Callable[[Assessment], list[Finding]]:
+        loader.join()
+        if not loaded:
+            raise click.ClickException("the checks could not be loaded")
+        return loaded[0]
+
+    return checker

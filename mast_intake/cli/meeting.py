@@ -15,25 +15,15 @@ import click
 
 from mast_intake.cli import main
 from mast_intake.cli.service import app_of
-from mast_intake.domain.calendar import parse_day
 from mast_intake.domain.decisions import Action, DecisionRecord
 from mast_intake.domain.enums import CaseStatus, Level, NrmOutcome
 from mast_intake.domain.errors import DomainError
 from mast_intake.domain.reference import InvalidReference, format_reference, parse_reference
-from mast_intake.notifier.agenda_docx import build_agenda_docx
-from mast_intake.notifier.decisions import record_correction, record_decision
-from mast_intake.notifier.meetings import (
-    agenda_for,
-    defer_case,
-    next_meeting_date,
-    place_cases,
-    queue_agenda_email,
-)
-from mast_intake.notifier.reminders import queue_reminders
-from mast_intake.scheduler import send_outbox
 
 
 def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    from mast_intake.domain.calendar import parse_day
+
     if value is None:
         return None
     try:
@@ -74,6 +64,10 @@ def agenda(ctx: click.Context, day: date | None, as_json: bool, docx_path: Path 
     """
     if ctx.invoked_subcommand is not None:
         return
+    from mast_intake.notifier.agenda_docx import build_agenda_docx
+    from mast_intake.notifier.meetings import agenda_for, next_meeting_date, queue_agenda_email
+    from mast_intake.scheduler import send_outbox
+
     app = app_of(ctx)
     now = app.clock()
     meeting_day = day or next_meeting_date(now, app.settings)
@@ -127,6 +121,8 @@ def agenda_place(ctx: click.Context, day: date | None, placed_by: str) -> None:
     Only a meeting day whose meeting has not yet started can take cases. Running it again
     before the meeting adds what arrived since.
     """
+    from mast_intake.notifier.meetings import next_meeting_date, place_cases
+
     app = app_of(ctx)
     now = app.clock()
     meeting_day = day or next_meeting_date(now, app.settings)
@@ -218,6 +214,9 @@ def decide(ctx: click.Context, reference: int, decided_by: str, decided_by_role:
     The next review counts from the decision at the agreed level (high 6 weeks, medium 8, low
     12 by default). To change a decision afterwards use `mast-intake correct`.
     """
+    from mast_intake.notifier.decisions import record_decision
+    from mast_intake.scheduler import send_outbox
+
     app = app_of(ctx)
     fields = _fields(values)
     fields.setdefault("level_rationale", "")
@@ -246,6 +245,9 @@ def correct(ctx: click.Context, reference: int, reason: str, decided_by: str, de
     The earlier decision is kept unchanged; the worker gets a case note marked as a correction,
     with the reason. Giving --action replaces the whole list of actions.
     """
+    from mast_intake.notifier.decisions import record_correction
+    from mast_intake.scheduler import send_outbox
+
     app = app_of(ctx)
     with app.uow() as uow:
         try:
@@ -269,6 +271,8 @@ def defer(ctx: click.Context, reference: int, deferred_by: str) -> None:
 
     It stays listed on this meeting, marked deferred, and is listed on the next one.
     """
+    from mast_intake.notifier.meetings import defer_case
+
     app = app_of(ctx)
     with app.uow() as uow:
         try:
@@ -284,6 +288,9 @@ def defer(ctx: click.Context, reference: int, deferred_by: str) -> None:
 @click.pass_context
 def remind(ctx: click.Context) -> None:
     """Send today's review reminders now (the service does this daily at 07:00)."""
+    from mast_intake.notifier.reminders import queue_reminders
+    from mast_intake.scheduler import send_outbox
+
     app = app_of(ctx)
     with app.uow() as uow:
         counts = queue_reminders(uow, app.settings, app.clock().date())

@@ -6,29 +6,25 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from mast_intake import logs
-from mast_intake.bootstrap import App
-from mast_intake.cli import main, settings_of
+from mast_intake.cli import main, settings_of, verbose_of
 from mast_intake.cli.startup import start
 from mast_intake.config import ConfigError
-from mast_intake.protection.attachments import AttachmentStore
-from mast_intake.protection.crypto import new_key
-from mast_intake.protection.keys import rotate_keys
-from mast_intake.protection.retention import purge as run_purge
-from mast_intake.protection.subject_access import erase_child as run_erase
-from mast_intake.protection.subject_access import export_child as run_export
-from mast_intake.protection.subject_access import find_child_id
-from mast_intake.storage.errors import NotFound
+
+if TYPE_CHECKING:
+    from mast_intake.bootstrap import App
+    from mast_intake.protection.attachments import AttachmentStore
 
 _BY_HELP = "Who is doing this (name or email address), for the audit log."
 
 
 def _app(ctx: click.Context, check_keys: bool = True) -> App:
     settings = settings_of(ctx)
-    logs.configure(settings.log_level)
+    logs.configure(settings.log_level, verbose_of(ctx))
     app = start(settings, check_keys=check_keys)
     ctx.call_on_close(app.close)
     return app
@@ -47,6 +43,8 @@ def new_key_command() -> None:
     Put it on the first line of the key file named by MAST_INTAKE_ENCRYPTION_KEY_FILE (outside
     the data folder, chmod 600), keep the old keys on the lines below, then run rotate-key.
     """
+    from mast_intake.protection.crypto import new_key
+
     click.echo(new_key())
 
 
@@ -63,6 +61,8 @@ def rotate_key(ctx: click.Context, check_only: bool, actor: str) -> None:
     the name lookup keys. Everything is decrypted before anything is written: a missing or wrong
     key stops it with nothing changed. Afterwards the old keys can be removed from the key file.
     """
+    from mast_intake.protection.keys import rotate_keys
+
     app = _app(ctx, check_keys=False)
     try:
         result = rotate_keys(app.uow, app.sealer, _store(app), actor, check_only=check_only)  # type: ignore[arg-type]
@@ -82,6 +82,8 @@ def purge(ctx: click.Context, dry_run: bool) -> None:
     MAST_INTAKE_RETENTION_MAIL_DAYS, and (when MAST_INTAKE_RETENTION_RECORD_DAYS is set) whole
     cases without activity for that long. Each removal is recorded in the audit log, by id.
     """
+    from mast_intake.protection.retention import purge as run_purge
+
     app = _app(ctx)
     report = run_purge(app.uow, app.settings, _store(app), app.clock(), dry_run=dry_run)  # type: ignore[arg-type]
     click.echo(json.dumps(report.to_dict(), sort_keys=True))
@@ -143,6 +145,10 @@ def export_child(ctx: click.Context, child_id: int | None, name: str | None, dob
     The names and date of birth, every tool received (record, findings and the original file),
     agenda entries, decisions and the audit lines about them. Recorded in the audit log.
     """
+    from mast_intake.protection.subject_access import export_child as run_export
+    from mast_intake.protection.subject_access import find_child_id
+    from mast_intake.storage.errors import NotFound
+
     app = _app(ctx)
     descriptor = None
     if str(out) != "-":
@@ -184,6 +190,10 @@ def erase_child(ctx: click.Context, child_id: int | None, name: str | None, dob:
     decisions, and the emails that carried them from the embedded Maildir. Cannot be undone; the
     audit log keeps a line saying what was erased, by whom, with counts only.
     """
+    from mast_intake.protection.subject_access import erase_child as run_erase
+    from mast_intake.protection.subject_access import find_child_id
+    from mast_intake.storage.errors import NotFound
+
     app = _app(ctx)
     try:
         with app.uow() as uow:

@@ -7,9 +7,6 @@ from pathlib import Path
 import click
 
 from mast_intake.cli import main, settings_of
-from mast_intake.validation import CheckOptions
-from mast_intake.validation.catalogue import catalogue_markdown, catalogue_text, figures_text
-from mast_intake.validation.corpus import evaluate
 
 # The labelled corpus lives with the tests, in a source checkout.
 DEFAULT_CASES = Path(__file__).resolve().parents[2] / "tests" / "unit" / "validation" / "cases"
@@ -28,6 +25,10 @@ def rules(ctx: click.Context, markdown: bool, measure: bool, cases: Path | None)
     With --evaluate, each check's precision and recall over the labelled corpus (with
     --markdown, the README's table with those columns).
     """
+    from mast_intake.validation import CheckOptions
+    from mast_intake.validation.catalogue import catalogue_markdown, catalogue_text, figures_text
+    from mast_intake.validation.corpus import evaluate
+
     if not measure:
         click.echo(catalogue_markdown() if markdown else catalogue_text(), nl=False)
         return

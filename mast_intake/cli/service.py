@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from mast_intake import logs
-from mast_intake.bootstrap import App
-from mast_intake.cli import main, settings_of
+from mast_intake.cli import main, settings_of, verbose_of
 from mast_intake.cli.startup import start
 from mast_intake.intake.mailbox import MailboxError
-from mast_intake.intake.poll import poll_once
-from mast_intake.scheduler import build_scheduler, send_outbox
+
+if TYPE_CHECKING:
+    from mast_intake.bootstrap import App
 
 
 def app_of(ctx: click.Context) -> App:
     """The wired service, built once per invocation."""
     settings = settings_of(ctx)
-    logs.configure(settings.log_level)
+    logs.configure(settings.log_level, verbose_of(ctx))
     app = start(settings)
     ctx.call_on_close(app.close)
     return app
@@ -37,6 +38,8 @@ def run(ctx: click.Context) -> None:
     With the embedded defaults, drop .eml files into var/mailbox/new and replies appear in
     var/outbox/new. Stop with Ctrl+C.
     """
+    from mast_intake.scheduler import build_scheduler
+
     app = app_of(ctx)
     settings = app.settings
     click.echo(f"MAST Intake running: mailbox {settings.mailbox}, mailer {settings.mailer}, "
@@ -70,6 +73,9 @@ def poll(ctx: click.Context, once: bool) -> None:
     Prints how many messages were processed, rejected, quarantined, skipped or recovered.
     Exit status 1 when the mailbox could not be reached.
     """
+    from mast_intake.intake.poll import poll_once
+    from mast_intake.scheduler import send_outbox
+
     app = app_of(ctx)
     try:
         counts = poll_once(app.poll_context())
@@ -83,6 +89,8 @@ def poll(ctx: click.Context, once: bool) -> None:
 @click.pass_context
 def send(ctx: click.Context) -> None:
     """Send every email waiting in the outbox now (replies, agendas, case notes, alerts)."""
+    from mast_intake.scheduler import send_outbox
+
     app = app_of(ctx)
     send_outbox(app)
     with app.uow() as uow:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 import click
-from sqlalchemy.exc import IntegrityError
 
 from mast_intake.cli import main, settings_of
 from mast_intake.cli.service import app_of
@@ -41,6 +40,8 @@ def user() -> None:
 def user_add(ctx: click.Context, username: str, role: str, display_name: str, password_stdin: bool,
              no_password: bool) -> None:
     """Create a console account USERNAME with a role; the password is asked for (or read from stdin)."""
+    from sqlalchemy.exc import IntegrityError
+
     from mast_intake.web.auth import PasswordTooWeak, hash_password
 
     password_hash = ""

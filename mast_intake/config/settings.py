@@ -34,6 +34,9 @@ class ParseLimits:
     max_pages: int = 60
     memory_mb: int = 1536
     timeout_seconds: float = 45.0
+    # Files one parse child may read in turn; it is replaced sooner after any file it did not
+    # read cleanly. 1 gives every file a process of its own (see parsers/sandbox.py).
+    files_per_child: int = 8
 
 
 @dataclass

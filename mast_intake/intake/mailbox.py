@@ -49,5 +49,16 @@ class Mailbox(abc.ABC):
         """
         return False
 
+    def wait_for_mail(self, timeout: float) -> bool | None:
+        """Block until the server says mail may have arrived (True) or ``timeout`` passes (False).
+
+        None, at once, when this adapter cannot be told (the service then polls on its interval
+        only). A True may be a false alarm (another change in the inbox): the caller polls, which
+        is always safe. Adapters that implement it use a connection of their own, so the service
+        calls it on a separate instance from the one it polls with. Raises MailboxError as the
+        other operations do.
+        """
+        return None
+
     def close(self) -> None:  # noqa: B027 - optional hook, most adapters hold nothing open
         """Release any connection held open."""

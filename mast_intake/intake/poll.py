@@ -95,6 +95,9 @@ class PollContext:
     # Where the original of each parsed tool is kept (sealed); None keeps no originals.
     attachments: AttachmentStore | None = None
     digest: Digest = field(default_factory=Digest)
+    # Called after each message is handled, its replies committed to the outbox: sends them
+    # now rather than after the whole batch. None leaves the outbox to the caller.
+    after_commit: Callable[[], None] | None = None
 
 
 def may_submit(ctx: PollContext, incoming: Incoming) -> str | None:
@@ -351,6 +354,16 @@ def recover_unmoved(ctx: PollContext) -> int:
     return moved
 
 
+def _after_commit(ctx: PollContext) -> None:
+    """Run the context's hook; its failure (a mail server down) never stops the cycle."""
+    if ctx.after_commit is None:
+        return
+    try:
+        ctx.after_commit()
+    except Exception as exc:  # the rows stay pending and go with the next send
+        log.warning("sending after a message failed", extra={"error": type(exc).__name__})
+
+
 def poll_once(ctx: PollContext) -> Counter:
     """One cycle over the inbox; returns how many messages ended which way.
 
@@ -377,6 +390,7 @@ def poll_once(ctx: PollContext) -> Counter:
                 counts["error"] += 1
                 ctx.digest.last_error = type(exc).__name__
                 log.error("message not handled", extra={"error": type(exc).__name__})
+            _after_commit(ctx)
     except MailboxError as exc:
         error_kind = type(exc).__name__
         log.error("mailbox unavailable", extra={"error": error_kind})

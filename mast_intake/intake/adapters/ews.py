@@ -44,13 +44,14 @@ Library errors become :class:`MailboxError` naming the operation, the server and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 from exchangelib import Account, Folder, ItemId
 from exchangelib.errors import ErrorFolderExists, ErrorItemNotFound, ErrorToFolderNotFound
 from exchangelib.folders import SHALLOW, SingleFolderQuerySet
-from exchangelib.properties import FolderId
+from exchangelib.properties import FolderId, NewMailEvent
 from exchangelib.services import CreateFolder
 
 from mast_intake.config.settings import EwsSettings
@@ -65,6 +66,8 @@ from mast_intake.intake.mailbox import Mailbox, MailboxError
 
 KEY_SEPARATOR = "|"
 PAGE_SIZE = 100
+PULL_SECONDS = 5.0  # how often wait_for_mail asks the pull subscription for events
+SUBSCRIPTION_MINUTES = 30  # the server ends a pull subscription not asked for this long
 
 
 def encode_key(item_id: str, changekey: str | None) -> str:
@@ -103,6 +106,9 @@ class EwsMailbox(Mailbox):
       otherwise one created at the top of the mailbox. Folder ids are remembered for the life of
       the adapter; if a remembered folder has been deleted the lookup is done again once. An item
       that is no longer there (``ErrorItemNotFound``) is not an error.
+    - ``wait_for_mail(timeout)`` keeps a pull subscription to the inbox's NewMailEvents
+      (``Subscribe``) and asks for its events (``GetEvents``) every ``PULL_SECONDS`` until one
+      reports new mail. A subscription the server has ended is replaced at the next call.
     - ``close()`` closes the HTTP sessions.
     """
 
@@ -113,12 +119,15 @@ class EwsMailbox(Mailbox):
         quarantine_folder: str = "Quarantine",
         *,
         account: Account | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.server = urlsplit(service_endpoint(settings)).hostname or "the EWS server"
         self.account = account or build_account(settings)
         self.processed_folder = processed_folder
         self.quarantine_folder = quarantine_folder
         self._folder_ids: dict[str, FolderId] = {}
+        self._sleep = sleep
+        self._subscription: tuple[str, str] | None = None  # (subscription id, watermark)
 
     def _error(self, operation: str, exc: BaseException) -> MailboxError:
         """The MailboxError for a failed operation, with nothing from any message in it."""
@@ -212,6 +221,36 @@ class EwsMailbox(Mailbox):
             if found is None:
                 raise
             return found
+
+    def wait_for_mail(self, timeout: float) -> bool | None:
+        """Ask the pull subscription for events every PULL_SECONDS; True at the first NewMailEvent."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self._new_mail():
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            self._sleep(min(PULL_SECONDS, remaining))
+
+    def _new_mail(self) -> bool:
+        try:
+            if self._subscription is None:
+                self._subscription = self.account.inbox.subscribe_to_pull(
+                    event_types=[NewMailEvent.ELEMENT_NAME], timeout=SUBSCRIPTION_MINUTES)
+            subscription_id, watermark = self._subscription
+            arrived = False
+            for notification in self.account.inbox.get_events(subscription_id, watermark):
+                if isinstance(notification, Exception):
+                    raise notification
+                for event in notification.events or []:
+                    watermark = event.watermark or watermark
+                    arrived = arrived or isinstance(event, NewMailEvent)
+            self._subscription = (subscription_id, watermark)
+            return arrived
+        except EWS_ERRORS as exc:
+            self._subscription = None  # expired or refused: subscribe again next time
+            raise self._error("GetEvents", exc) from None
 
     def close(self) -> None:
         close_account(self.account)

@@ -9,7 +9,11 @@ client credentials grant (see :mod:`mast_intake.intake.adapters.graph_client`):
 - ``move(id, folder)``: the folder id, found once per adapter with ``GET mailFolders?$filter=
   displayName eq '{folder}'`` (the top of the mailbox, beside the inbox), then ``GET
   mailFolders/inbox/childFolders?$filter=...``, and created with ``POST mailFolders`` when
-  neither has it; then ``POST messages/{id}/move`` with ``{"destinationId": folder id}``.
+  neither has it; then ``POST messages/{id}/move`` with ``{"destinationId": folder id}``;
+- ``wait_for_mail(timeout)``: a delta query on the inbox (``GET mailFolders/inbox/messages/
+  delta?$select=id``, then its ``@odata.deltaLink``) every ``DELTA_SECONDS`` until it shows a
+  message id not seen before. Graph's change notifications (webhooks) would tell us sooner but
+  need a public HTTPS endpoint Microsoft can call, which a council's internal server rarely has.
 
 Minimal permissions: the app registration gets the Microsoft Graph *application* permissions
 ``Mail.ReadWrite`` (list, read and move messages, create the folders) and ``Mail.Send`` (the
@@ -33,7 +37,8 @@ went: the folder is looked up again and the move retried once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -44,8 +49,10 @@ from mast_intake.intake.adapters.graph_client import GraphClient, GraphError
 from mast_intake.intake.mailbox import Mailbox, MailboxError
 
 PAGE_SIZE = 50
+DELTA_SECONDS = 5.0  # Graph's guidance: no more often than every few seconds per mailbox
 NOT_FOUND = frozenset({404})
 CONFLICT = frozenset({409})
+GONE = frozenset({410})
 
 
 def odata_string(value: str) -> str:
@@ -83,11 +90,15 @@ class GraphMailbox(Mailbox):
         quarantine_folder: str = "Quarantine",
         *,
         client: GraphClient | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.client = client or GraphClient(settings)
         self.processed_folder = processed_folder
         self.quarantine_folder = quarantine_folder
         self._folder_ids: dict[str, str] = {}
+        self._sleep = sleep
+        self._delta_link: str | None = None
+        self._seen: set[str] = set()  # ids in the inbox as the delta query last showed it
 
     def _request(
         self, operation: str, method: str, url: str, *, allow: frozenset[int] = frozenset(), **kwargs: Any
@@ -197,6 +208,52 @@ class GraphMailbox(Mailbox):
         if not created.get("id"):
             raise MailboxError(f"Graph create folder on {self.client.host}: no folder id in the answer")
         return str(created["id"])
+
+    def wait_for_mail(self, timeout: float) -> bool | None:
+        """Query the inbox's changes every DELTA_SECONDS; True at the first id not seen before.
+
+        The first call only learns what is there (the first poll reads it) and then waits.
+        """
+        deadline = time.monotonic() + timeout
+        if self._delta_link is None:
+            self._changes()
+        while True:
+            if self._changes():
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            self._sleep(min(DELTA_SECONDS, remaining))
+
+    def _changes(self) -> bool:
+        """Follow the delta query to its next deltaLink; True when a new message id appeared."""
+        url: str | None = self._delta_link or self._url("mailFolders/inbox/messages/delta")
+        params: dict[str, str] | None = None if self._delta_link else {"$select": "id"}
+        first_sync = self._delta_link is None
+        arrived = False
+        while url:
+            response = self._request("inbox changes", "GET", url, params=params, allow=GONE,
+                                     headers={"Prefer": f"odata.maxpagesize={PAGE_SIZE}"})
+            if response is None:
+                # The delta token expired (410): start a new sync, which reports nothing new.
+                self._delta_link = None
+                self._seen.clear()
+                self._changes()
+                return False
+            page = self._json("inbox changes", response)
+            for message in page.get("value") or []:
+                key = str(message.get("id") or "") if isinstance(message, dict) else ""
+                if not key:
+                    continue
+                if "@removed" in message:
+                    self._seen.discard(key)
+                elif key not in self._seen:
+                    self._seen.add(key)
+                    arrived = True
+            if page.get("@odata.deltaLink"):
+                self._delta_link = str(page["@odata.deltaLink"])
+            url, params = page.get("@odata.nextLink"), None
+        return arrived and not first_sync
 
     def close(self) -> None:
         self.client.close()

@@ -7,7 +7,9 @@ import contextlib
 import imaplib
 import logging
 import re
+import select
 import ssl
+import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -20,6 +22,9 @@ T = TypeVar("T")
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 _KEY = re.compile(r"^(\d+):(\d+)$")
 _RESPONSE_CODE = re.compile(rb"^\[([A-Z][A-Z0-9-]*)")
+_SIZE_CHANGE = re.compile(rb"^\* (\d+) (EXISTS|EXPUNGE)", re.IGNORECASE)
+# RFC 2177: a client must end IDLE within 29 minutes, or the server may drop it.
+MAX_IDLE_SECONDS = 25 * 60
 
 
 def encode_mailbox_name(name: str) -> str:
@@ -94,6 +99,10 @@ class ImapMailbox(Mailbox):
       Folder names are used as given: on a server whose folders live under a prefix, configure
       e.g. ``INBOX.Processed``.
 
+    - ``wait_for_mail(timeout)``: IDLE (RFC 2177) when the server announces it, until the first
+      untagged answer (EXISTS for new mail, or another change) or the timeout, then DONE. Use an
+      instance of its own: IDLE holds the connection.
+
     A dropped connection (imaplib's abort, a socket or TLS error) is reconnected once and the
     operation retried; every operation is safe to repeat. What still fails becomes ``MailboxError``
     naming the server, the operation and at most an IMAP response code: imaplib's own messages
@@ -121,6 +130,7 @@ class ImapMailbox(Mailbox):
         self._capabilities: set[str] = set()
         self._uidvalidity = ""
         self._known_folders: set[str] = set()
+        self._exists = 0  # messages in the inbox as the server last told this connection
 
     @property
     def server(self) -> str:
@@ -153,7 +163,8 @@ class ImapMailbox(Mailbox):
             # Capabilities change after login (MOVE and UIDPLUS are often announced only then).
             data = _ok(conn.capability())
             self._capabilities = set(data[-1].decode("ascii", "replace").upper().split())
-            _ok(conn.select(encode_mailbox_name(s.inbox)))
+            selected = _ok(conn.select(encode_mailbox_name(s.inbox)))
+            self._exists = int(selected[0]) if selected and selected[0] else 0
             _, values = conn.response("UIDVALIDITY")
             if not values or values[-1] is None:
                 raise _Failed("NOUIDVALIDITY")
@@ -282,3 +293,69 @@ class ImapMailbox(Mailbox):
                 _ok(conn.uid("EXPUNGE", uid))
 
         self._run("move", file)
+
+    def wait_for_mail(self, timeout: float) -> bool | None:
+        """IDLE until the server reports a change in the inbox (True) or ``timeout`` passes (False).
+
+        None when the server does not offer IDLE.
+        """
+
+        def idle(conn: imaplib.IMAP4) -> bool | None:
+            if "IDLE" not in self._capabilities:
+                return None
+            # Mail that came since our last command is reported to the next one, not by IDLE.
+            _ok(conn.noop())
+            expunged = len(conn.untagged_responses.pop("EXPUNGE", []))
+            reported = [int(n) for n in conn.untagged_responses.pop("EXISTS", []) if n and n.isdigit()]
+            self._exists -= expunged
+            if reported and reported[-1] > self._exists:
+                self._exists = reported[-1]
+                return True
+            tag = conn._new_tag()  # imaplib (before 3.14) has no IDLE: speak it directly
+            conn.send(tag + b" IDLE\r\n")
+            told = False
+            while not (line := conn.readline()).startswith(b"+"):
+                if not line or line.startswith(tag):
+                    raise _Failed("IDLE")
+                told = self._noted(line) or told
+            if not told:
+                told = self._wait_for_arrival(conn, min(timeout, MAX_IDLE_SECONDS))
+            conn.send(b"DONE\r\n")
+            while not (line := conn.readline()).startswith(tag):
+                if not line:
+                    raise imaplib.IMAP4.abort("connection closed during IDLE")
+                told = self._noted(line) or told  # it may have come with the last read
+            if not line[len(tag):].strip().upper().startswith(b"OK"):
+                raise _Failed("IDLE")
+            return told
+
+        return self._run("idle", idle)
+
+    def _noted(self, line: bytes) -> bool:
+        """Follow the inbox's size from an untagged line; True when it says mail arrived."""
+        match = _SIZE_CHANGE.match(line)
+        if not match:
+            return False
+        if match.group(2).upper() == b"EXPUNGE":
+            self._exists -= 1
+            return False
+        count = int(match.group(1))
+        arrived = count > self._exists
+        self._exists = count
+        return arrived
+
+    def _wait_for_arrival(self, conn: imaplib.IMAP4, timeout: float) -> bool:
+        """True when, within ``timeout`` seconds of IDLE, the server reports new mail."""
+        deadline = time.monotonic() + timeout
+        sock = conn.socket()
+        while (remaining := deadline - time.monotonic()) > 0:
+            # TLS may hold a decrypted record that select cannot see.
+            waiting = isinstance(sock, ssl.SSLSocket) and sock.pending() > 0
+            if not waiting and not select.select([sock], [], [], remaining)[0]:
+                return False
+            line = conn.readline()
+            if not line:
+                raise imaplib.IMAP4.abort("connection closed during IDLE")
+            if self._noted(line):
+                return True
+        return False
