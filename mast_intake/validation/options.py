@@ -1,11 +1,13 @@
-"""What the checks may be told from outside the record: review intervals and the spaCy model."""
+"""What the checks may be told from outside the record: review intervals, the spaCy model, and
+the earlier tools the cross-tool checks compare with."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mast_intake.config.settings import Settings
 from mast_intake.models.form import Category
+from mast_intake.validation.history import History
 
 
 @dataclass(frozen=True)
@@ -16,11 +18,17 @@ class CheckOptions:
     medium_weeks: int = 8
     low_weeks: int = 12
     spacy_model: str = ""
+    # Earlier tools, loaded by the caller; None turns the cross-tool checks off.
+    history: History | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CheckOptions:
         review = settings.review
         return cls(review.high_weeks, review.medium_weeks, review.low_weeks, settings.spacy_model)
+
+    def with_history(self, history: History) -> CheckOptions:
+        """These options for one record, with its earlier tools."""
+        return replace(self, history=history)
 
     def review_weeks(self, category: Category) -> int:
         return {"high": self.high_weeks, "medium": self.medium_weeks, "low": self.low_weeks}[category]

@@ -14,6 +14,7 @@ import pytest
 
 from mast_intake.validation import RULES, run_checks
 from tests.shared_paths import SHARED, require
+from tests.unit.validation.history_cases import options_from_case
 from tests.unit.validation.records import record_from_case
 
 CASES = Path(__file__).parent / "cases"
@@ -31,7 +32,7 @@ def _load() -> list[tuple[str, list[str], dict]]:
 @pytest.mark.parametrize(("codes", "case"), [(c, case) for _, c, case in _load()],
                          ids=[name for name, _, _ in _load()])
 def test_case(codes: list[str], case: dict) -> None:
-    findings = run_checks(record_from_case(case))
+    findings = run_checks(record_from_case(case), options_from_case(case))
     got = sorted(f"{f.code}:{f.item or ''}" for f in findings if f.code in codes)
     assert got == sorted(case["expect"])
     for finding in findings:
