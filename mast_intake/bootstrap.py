@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from functools import partial
 
 from mast_intake.config.settings import Settings
+from mast_intake.intake.across_tools import AcrossTools
 from mast_intake.intake.mailbox import Mailbox
 from mast_intake.intake.poll import PollContext
 from mast_intake.intake.unit_of_work import SqlUnitOfWork
@@ -17,6 +18,7 @@ from mast_intake.notifier.mailer import Mailer
 from mast_intake.parsers import parse_bytes
 from mast_intake.protection.attachments import AttachmentStore, StoredAttachment, make_private_dir
 from mast_intake.protection.crypto import sealer_from_settings
+from mast_intake.protection.fingerprint_keys import fingerprint_keys
 from mast_intake.protection.keys import verify_keys
 from mast_intake.protection.subject_access import load_attachment
 from mast_intake.storage import make_engine, make_session_factory, upgrade
@@ -79,6 +81,7 @@ class App:
     clock: Callable[[], datetime] = utc_now
     sealer: Sealer = field(default_factory=PlainText, repr=False)
     attachments: AttachmentStore | None = None
+    across_tools: AcrossTools | None = None
     _mailbox: Mailbox | None = field(default=None, repr=False)
     _mailer: Mailer | None = field(default=None, repr=False)
 
@@ -96,7 +99,7 @@ class App:
 
     def poll_context(self) -> PollContext:
         return PollContext(self.settings, self.mailbox, self.uow, self.parse, self.check, self.clock,
-                           attachments=self.attachments)
+                           attachments=self.attachments, across_tools=self.across_tools)
 
     def load_attachment(self, submission_id: int, actor: str) -> StoredAttachment:
         """The original attachment of a submission, unsealed; audited as viewed by ``actor``.
@@ -139,6 +142,7 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] = utc_now,
         clock=clock,
         sealer=sealer,
         attachments=attachments,
+        across_tools=AcrossTools(settings, options, fingerprint_keys(sealer, settings.data_dir), clock),
     )
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mast_intake.config.settings import Settings
+from mast_intake.intake.across_tools import AcrossTools
 from mast_intake.intake.crashpoints import crashpoint
 from mast_intake.intake.mailbox import Mailbox, MailboxError
 from mast_intake.intake.messages import Incoming, read_message, sender_allowed
@@ -81,6 +82,8 @@ class PollContext:
     worker_id: str = field(default_factory=worker_identity)
     # Where the original of each parsed tool is kept (sealed); None keeps no originals.
     attachments: AttachmentStore | None = None
+    # Checks against the child's earlier tools and other children's (intake/across_tools.py).
+    across_tools: AcrossTools | None = None
 
 
 def reference_of(submission_id: int) -> str:
@@ -184,6 +187,8 @@ def _store(ctx: PollContext, uow: AbstractUnitOfWork, incoming: Incoming,
             bool(uow.decisions.for_child(child.id))
             or outcome.child.fields.get("previous_cse", "").strip().lower().startswith("yes")
         )
+        if ctx.across_tools is not None:  # hook: checks against earlier tools, before storing
+            findings = ctx.across_tools.check(uow, outcome, child, findings)  # type: ignore[arg-type]
         submission = uow.submissions.add(
             **common, kind=outcome.kind, status="parsed", record=record_to_storage(outcome),
             findings=[f.to_dict() for f in findings], child_id=child.id if child else None,
@@ -191,6 +196,8 @@ def _store(ctx: PollContext, uow: AbstractUnitOfWork, incoming: Incoming,
             stated_category=outcome.stated_category, computed_total=outcome.computed_total,
             computed_category=outcome.computed_category,
         )
+        if ctx.across_tools is not None:  # hook: keep its fingerprints, alert to a copied passage
+            ctx.across_tools.remember(uow, submission, outcome, findings)  # type: ignore[arg-type]
         needs_correction = any(f.severity == Severity.MUST_FIX for f in findings)
         uow.agenda.enqueue(submission, is_review, needs_correction)
         original = next(a.data for a in incoming.attachments if a.sha256 == sha256)

@@ -641,12 +641,13 @@ class ReminderView:
         return band_label(self.band)
 
 
-AlertKind = Literal["quarantined", "sender_not_allowed", "repeated_failures"]
+AlertKind = Literal["quarantined", "sender_not_allowed", "repeated_failures", "copied_text"]
 
 ALERT_TITLES: dict[str, str] = {
     "quarantined": "A message was moved to quarantine",
     "sender_not_allowed": "A message came from a sender who is not allowed",
     "repeated_failures": "Processing keeps failing",
+    "copied_text": "A tool holds a passage from a tool about another child",
 }
 
 _SAFE_TOKEN = re.compile(r"^[A-Za-z0-9_.:@<>/+=-]{1,200}$")
