@@ -9,8 +9,9 @@ from mast_intake.validation.options import CheckOptions
 from mast_intake.validation.rule import Rule
 from mast_intake.validation.text import excerpt
 
-# Fifteen words in common is a pasted passage, not shared phrasing.
-MIN_MATCHED_WORDS = 15
+# Sixteen words running in common is a pasted passage; shorter shared runs are shared phrasing (a
+# form's wording, a common sentence, the same place and people), however many a passage has.
+MIN_RUN_WORDS = 16
 # Wording found in this many other children's tools is the team's stock phrasing, not a paste.
 STOCK_PHRASING_CHILDREN = 3
 EXCERPT_WORDS = 8
@@ -33,7 +34,7 @@ def copied_spans(text: str, history: History) -> list[tuple[int, int]]:
         elif not hit and start is not None:
             runs.append((start, index))
             start = None
-    if sum(end - begin for begin, end in runs) < MIN_MATCHED_WORDS:
+    if not any(end - begin >= MIN_RUN_WORDS for begin, end in runs):
         return []
     return [(spans[begin][0], spans[end - 1][1]) for begin, end in runs]
 
