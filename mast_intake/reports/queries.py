@@ -1,8 +1,9 @@
 """Read the facts the partnership report needs from storage (SQLite or PostgreSQL).
 
 Kept apart from the repositories so the report's reading can change without touching them. The
-sealed columns (the record, for the gender field, and the findings) are opened through the unit
-of work's sealer; nothing read here is written anywhere else.
+child's sex is read from the sealed record once per tool and kept in ``tool_fact`` as one of the
+report's categories (never the words written), so later reports open no records; the findings'
+codes are read through the unit of work's sealer.
 """
 
 from __future__ import annotations
@@ -14,14 +15,32 @@ import sqlalchemy as sa
 
 from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.reports.figures import AWAITING, ToolFacts, age_band, sex_of, team_of
-from mast_intake.storage.tables import Child, Decision, Submission
+from mast_intake.storage.tables import Child, Decision, Submission, ToolFact
 
-_S, _D, _C = Submission.__table__, Decision.__table__, Child.__table__
+_S, _D, _C, _F = Submission.__table__, Decision.__table__, Child.__table__, ToolFact.__table__
+CHUNK = 500
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """The UTC instants from the start of ``start`` to the end of ``end``."""
     return datetime.combine(start, time.min, UTC), datetime.combine(end + timedelta(days=1), time.min, UTC)
+
+
+def _remember_sexes(uow: SqlUnitOfWork, in_period: sa.ColumnElement) -> None:
+    """Fill ``tool_fact`` for the period's tools that have none yet (reading their records once)."""
+    session, sealer = uow.session, uow.sealer
+    assert session is not None
+    missing = session.execute(
+        sa.select(_S.c.id, _S.c.record_json)
+        .outerjoin(_F, _F.c.submission_id == _S.c.id)
+        .where(in_period, _F.c.submission_id.is_(None))
+    ).all()
+    rows = [{"submission_id": row.id,
+             "sex": sex_of(json.loads(sealer.unseal(row.record_json)).get("fields", {}).get("gender", "")
+                           if row.record_json else "")}
+            for row in missing]
+    for start in range(0, len(rows), CHUNK):
+        session.execute(sa.insert(_F), rows[start:start + CHUNK])
 
 
 def tool_facts(uow: SqlUnitOfWork, start: date, end: date) -> list[ToolFacts]:
@@ -30,6 +49,7 @@ def tool_facts(uow: SqlUnitOfWork, start: date, end: date) -> list[ToolFacts]:
     assert session is not None
     low, high = period_bounds(start, end)
     in_period = sa.and_(_S.c.status == "parsed", _S.c.received_at >= low, _S.c.received_at < high)
+    _remember_sexes(uow, in_period)
     first_seen = (
         sa.select(_S.c.child_id, sa.func.min(_S.c.received_at).label("first_at"))
         .where(_S.c.status == "parsed", _S.c.child_id.is_not(None))
@@ -38,9 +58,10 @@ def tool_facts(uow: SqlUnitOfWork, start: date, end: date) -> list[ToolFacts]:
     )
     tools = session.execute(
         sa.select(_S.c.id, _S.c.received_at, _S.c.child_id, _S.c.sender, _S.c.assessment_date,
-                  _S.c.record_json, _S.c.findings_json, _C.c.dob, first_seen.c.first_at)
+                  _S.c.findings_json, _C.c.dob, first_seen.c.first_at, _F.c.sex)
         .outerjoin(_C, _C.c.id == _S.c.child_id)
         .outerjoin(first_seen, first_seen.c.child_id == _S.c.child_id)
+        .outerjoin(_F, _F.c.submission_id == _S.c.id)
         .where(in_period)
     ).all()
     decisions: dict[int, list] = {}
@@ -52,18 +73,15 @@ def tool_facts(uow: SqlUnitOfWork, start: date, end: date) -> list[ToolFacts]:
         decisions.setdefault(row.submission_id, []).append(row)
     facts = []
     for row in tools:
-        record = json.loads(sealer.unseal(row.record_json)) if row.record_json else {}
         findings = json.loads(sealer.unseal(row.findings_json)) if row.findings_json else []
         made = sorted(decisions.get(row.id, []), key=lambda d: (d.decided_at, d.id))
-        received = _aware(row.received_at)
         facts.append(ToolFacts(
-            submission_id=row.id, received_at=received, child_id=row.child_id,
-            first_of_child=row.first_at is not None and _aware(row.first_at) >= received,
-            sex=sex_of(record.get("fields", {}).get("gender", "")),
-            age_band=age_band(row.dob, row.assessment_date or received.date()),
+            submission_id=row.id, received_at=row.received_at, child_id=row.child_id,
+            first_of_child=row.first_at is not None and _aware(row.first_at) >= row.received_at,
+            sex=row.sex, age_band=age_band(row.dob, row.assessment_date or row.received_at.date()),
             team=team_of(row.sender),
             level=made[-1].level if made else AWAITING,
-            decided_at=_aware(made[0].decided_at) if made else None,
+            decided_at=made[0].decided_at if made else None,
             nrm=made[-1].nrm if made else None,
             tier1=bool(made[-1].tier1) if made else False,
             finding_codes=tuple(f["code"] for f in findings),
@@ -78,27 +96,29 @@ def reviews_overdue(uow: SqlUnitOfWork, today: date) -> int:
     """
     session = uow.session
     assert session is not None
-    latest: dict[int, tuple] = {}
-    for row in session.execute(
-        sa.select(_S.c.child_id, _D.c.id, _D.c.decided_at, _D.c.next_review_date, _D.c.case_status)
+    ranked = (
+        sa.select(_S.c.child_id, _D.c.decided_at, _D.c.next_review_date, _D.c.case_status,
+                  sa.func.row_number().over(partition_by=_S.c.child_id,
+                                            order_by=(_D.c.decided_at.desc(), _D.c.id.desc())).label("rank"))
         .join(_S, _S.c.id == _D.c.submission_id)
         .where(_S.c.child_id.is_not(None))
-    ):
-        key = (_aware(row.decided_at), row.id)
-        if row.child_id not in latest or key > latest[row.child_id][0]:
-            latest[row.child_id] = (key, row.next_review_date, row.case_status)
-    last_tool = dict(session.execute(  # type: ignore[arg-type]
-        sa.select(_S.c.child_id, sa.func.max(_S.c.received_at))
+        .subquery()
+    )
+    last_tool = (
+        sa.select(_S.c.child_id, sa.func.max(_S.c.received_at).label("last_at"))
         .where(_S.c.status == "parsed", _S.c.child_id.is_not(None))
         .group_by(_S.c.child_id)
-    ).all())
-    return sum(
-        1 for child_id, ((decided_at, _), review, status) in latest.items()
-        if review is not None and review < today and status != "removed"
-        and _aware(last_tool.get(child_id, decided_at)) <= decided_at
+        .subquery()
     )
+    statement = (
+        sa.select(sa.func.count())
+        .select_from(ranked.join(last_tool, last_tool.c.child_id == ranked.c.child_id))
+        .where(ranked.c.rank == 1, ranked.c.next_review_date < today, ranked.c.case_status != "removed",
+               last_tool.c.last_at <= ranked.c.decided_at)
+    )
+    return int(session.execute(statement).scalar_one())
 
 
 def _aware(moment: datetime) -> datetime:
-    # Raw SELECTs of SQLite timestamps come back naive (UTC); the type decorator makes them aware.
+    # An aggregate (MIN) of a SQLite timestamp comes back naive UTC: the column type is not applied.
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -333,5 +333,18 @@ class TextFingerprint(StorageModel, table=True):
     digest: str = Field(sa_type=sa.String(32), nullable=False)
 
 
+class ToolFact(StorageModel, table=True):
+    """What the partnership report reads from a sealed record, kept so it is opened only once.
+
+    ``sex`` is one of the report's categories (female, male, other, not recorded), never the
+    words written on the tool. Goes with its submission.
+    """
+
+    __tablename__ = "tool_fact"
+
+    submission_id: int = Field(foreign_key="submission.id", primary_key=True, ondelete="CASCADE")
+    sex: str = Field(sa_type=sa.String(16), nullable=False)
+
+
 # Tables whose rows are never changed once written; the database refuses it too (see migrations).
 APPEND_ONLY = ("decision", "audit_log")

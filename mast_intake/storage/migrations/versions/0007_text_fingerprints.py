@@ -1,4 +1,5 @@
-"""Keyed text fingerprints of parsed tools, for the checks against other children's tools.
+"""Keyed text fingerprints of parsed tools, for the checks against other children's tools, and
+the facts the partnership report keeps from each sealed record.
 
 Revision ID: 0007
 Revises: 0002
@@ -34,8 +35,17 @@ def upgrade() -> None:
         sa.UniqueConstraint("submission_id", "digest", name="uq_text_fingerprint_submission_id_digest"),
     )
     op.create_index("ix_text_fingerprint_digest", "text_fingerprint", ["digest"])
+    op.create_table(
+        "tool_fact",
+        sa.Column("submission_id", sa.Integer(), nullable=False),
+        sa.Column("sex", sa.String(16), nullable=False),
+        sa.PrimaryKeyConstraint("submission_id", name="pk_tool_fact"),
+        sa.ForeignKeyConstraint(["submission_id"], ["submission.id"],
+                                name="fk_tool_fact_submission_id_submission", ondelete="CASCADE"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("tool_fact")
     op.drop_index("ix_text_fingerprint_digest", table_name="text_fingerprint")
     op.drop_table("text_fingerprint")
