@@ -1,10 +1,10 @@
 """The poll cycle's hook for the checks against earlier tools (``validation/history.py``).
 
 Before a parsed tool is stored, :meth:`AcrossTools.check` loads the child's earlier tools and
-the fingerprints of other children's tools that match this one, and runs the checks again with
-them. After it is stored, :meth:`AcrossTools.remember` keeps its fingerprints for later tools and,
-when a passage matched another child's tool, queues an alert to the administrator that holds
-references only, never words from either tool.
+the fingerprints of other children's tools that match this one, and adds the findings of the
+checks that need them. After it is stored, :meth:`AcrossTools.remember` keeps its fingerprints
+for later tools and, when a passage matched another child's tool, queues an alert to the
+administrator that holds references only, never words from either tool.
 """
 
 from __future__ import annotations
@@ -28,9 +28,13 @@ from mast_intake.validation.rules.copied_from_other_child import (
     STOCK_PHRASING_CHILDREN,
     CopiedFromOtherChild,
 )
+from mast_intake.validation.rules.stale_score_carried import StaleScoreCarried
+from mast_intake.validation.rules.summary_not_updated import SummaryNotUpdated
 
 # The checks compare with the latest tools; older ones add nothing but reading time.
 PREVIOUS_TOOLS = 5
+# The checks that say nothing without a history (the poll's own run of the checks has none).
+NEEDS_HISTORY = frozenset({CopiedFromOtherChild.code, SummaryNotUpdated.code, StaleScoreCarried.code})
 
 
 def _shingles(record: Assessment) -> set[str]:
@@ -72,10 +76,13 @@ class AcrossTools:
 
     def check(self, uow: SqlUnitOfWork, record: Assessment, child: Child | None,
               findings: list[Finding]) -> list[Finding]:
-        """The findings with the checks run again against the child's earlier tools."""
+        """``findings`` with those of the checks against the child's earlier tools added."""
         if child is None or child.id is None:
             return findings
-        return run_checks(record, self.options.with_history(self.history(uow, record, child.id)))
+        options = self.options.with_history(self.history(uow, record, child.id))
+        added = [f for f in run_checks(record, options) if f.code in NEEDS_HISTORY]
+        # A stable sort: the run's own order stays, the added findings join their severity.
+        return sorted([*findings, *added], key=lambda f: f.severity.rank)
 
     def remember(self, uow: SqlUnitOfWork, submission: Submission, record: Assessment,
                  findings: list[Finding]) -> None:
