@@ -23,7 +23,15 @@ from mast_intake.notifier.views import AlertView
 from mast_intake.storage.fingerprints import FingerprintRepository
 from mast_intake.storage.tables import Child, Submission
 from mast_intake.validation import CheckOptions, run_checks
-from mast_intake.validation.history import History, PriorTool, keyed_hash, passages, shingles, words
+from mast_intake.validation.history import (
+    History,
+    PriorTool,
+    fingerprints,
+    keyed_hash,
+    passages,
+    shingles,
+    words,
+)
 from mast_intake.validation.rules.copied_from_other_child import (
     STOCK_PHRASING_CHILDREN,
     CopiedFromOtherChild,
@@ -89,8 +97,7 @@ class AcrossTools:
         """Keep the stored tool's fingerprints; alert the administrator to a copied passage."""
         if submission.child_id is None or submission.id is None:
             return
-        digests = {keyed_hash(self.keys[0], s) for s in _shingles(record)}
-        self._repository(uow).add(submission.id, submission.child_id, digests)
+        self._repository(uow).add(submission.id, submission.child_id, fingerprints(record, self.keys[0]))
         if not any(f.code == CopiedFromOtherChild.code for f in findings):
             return
         history = self.history(uow, record, submission.child_id)
