@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
+from mast_intake.models.form import is_current_only
 from mast_intake.validation.history import SHINGLE_WORDS, History, keyed_hash, passages, word_spans, words
 from mast_intake.validation.options import CheckOptions
 from mast_intake.validation.rule import Rule
@@ -46,7 +47,8 @@ class CopiedFromOtherChild(Rule):
     child's tool puts that child's details in this child's record and in every email it causes:
     that is a data breach as well as a poor assessment. Please remove the pasted passage and
     write what you know about this child, in your own words. The MAST administrator is told that
-    a match was found (references only, no words from either tool).
+    a match was found (references only, no words from either tool). The first section (the
+    family's history) is not compared: brothers and sisters share it.
 
     **Anti-pattern**
 
@@ -71,7 +73,7 @@ class CopiedFromOtherChild(Rule):
             return []
         findings: dict[str | None, Finding] = {}
         for key, text in passages(record):
-            if key in findings:
+            if key in findings or (key is not None and not is_current_only(key)):
                 continue
             spans = copied_spans(text, history)
             if not spans:
