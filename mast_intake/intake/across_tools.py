@@ -13,6 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
+from sqlmodel import col
+
 from mast_intake.config.settings import Settings
 from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.models.assessment import Assessment
@@ -111,3 +114,26 @@ class AcrossTools:
         ))
         uow.outbox.add(str(message["Message-ID"]), "alert", [self.settings.admin_address],
                        str(message["Subject"]), bytes(message))
+
+
+
+def refingerprint(uow: SqlUnitOfWork, key: bytes) -> int:
+    """Make every stored tool's fingerprints again under ``key``; how many tools.
+
+    Run by a key rotation, in its transaction, so that the old key can then be removed without
+    losing the earlier tools from the copy check.
+    """
+    session = uow.session
+    assert session is not None
+    repository = FingerprintRepository(session, uow.sealer, uow.clock)
+    repository.clear()
+    tools = session.execute(
+        sa.select(Submission).where(Submission.status == "parsed", col(Submission.child_id).is_not(None))
+    ).scalars()
+    done = 0
+    for tool in tools:
+        data = uow.submissions.record(tool)
+        if data is not None and tool.id is not None and tool.child_id is not None:
+            repository.add(tool.id, tool.child_id, fingerprints(record_from_storage(data), key))
+            done += 1
+    return done

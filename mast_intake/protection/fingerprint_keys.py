@@ -13,6 +13,7 @@ import hmac
 import secrets
 from pathlib import Path
 
+from mast_intake.protection.crypto import AesGcmSealer
 from mast_intake.storage.sealing import Sealer
 
 KEY_FILE = "fingerprint-key"
@@ -32,9 +33,13 @@ def _kept_key(path: Path) -> bytes:
     return path.read_text().strip().encode()
 
 
+def ring_fingerprint_keys(sealer: AesGcmSealer) -> tuple[bytes, ...]:
+    """The fingerprint key of each key of the encryption ring, current first."""
+    return tuple(hmac.new(key.lookup_secret, _LABEL, hashlib.sha256).digest() for key in sealer.keys)
+
+
 def fingerprint_keys(sealer: Sealer, data_dir: Path) -> tuple[bytes, ...]:
     """The fingerprint keys, current first."""
-    ring = getattr(sealer, "keys", None)
-    if ring:
-        return tuple(hmac.new(key.lookup_secret, _LABEL, hashlib.sha256).digest() for key in ring)
+    if isinstance(sealer, AesGcmSealer):
+        return ring_fingerprint_keys(sealer)
     return (_kept_key(Path(data_dir) / KEY_FILE),)

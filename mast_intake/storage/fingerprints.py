@@ -43,6 +43,10 @@ class FingerprintRepository(_Repository):
             )
         return len(rows)
 
+    def clear(self) -> int:
+        """Remove every fingerprint (before they are made again under a new key); how many."""
+        return self.session.execute(sa.delete(TextFingerprint.__table__)).rowcount
+
     def matching(self, digests: Sequence[str], not_child_id: int) -> list[FingerprintMatch]:
         """Every stored fingerprint among ``digests`` that belongs to another child's tool."""
         table = TextFingerprint.__table__

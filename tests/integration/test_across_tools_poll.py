@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from mast_intake.bootstrap import bootstrap
 from mast_intake.config.settings import Settings
 from mast_intake.intake.poll import poll_once
-from mast_intake.protection.keys import protection_repository
+from mast_intake.protection.crypto import new_key
+from mast_intake.protection.keys import protection_repository, rotate_keys
 from mast_intake.scheduler import send_outbox
 from mast_intake.storage.tables import Submission, TextFingerprint
 from tests.fixtures.factory import base_spec, build_form
@@ -84,3 +85,23 @@ def test_fingerprints_are_keyed_hashes_and_go_with_the_child(app) -> None:
         protection_repository(uow).erase_child(child_id)
         uow.commit()
     assert _fingerprints(app) == []
+
+
+def test_after_a_key_rotation_and_the_old_key_removed_copies_are_still_found(tmp_path) -> None:
+    old, new = new_key(), new_key()
+    settings = Settings(data_dir=tmp_path / "var")
+    settings.encryption.keys = [old]
+    app = bootstrap(settings)
+    first = replace(base_spec(), summary=(PASTED, "Protective factors: she is close to her grandmother."))
+    _poll(app, first)
+    app.close()
+    settings.encryption.keys = [new, old]
+    app = bootstrap(settings)
+    result = rotate_keys(app.uow, app.sealer, app.attachments, "test.dpo")
+    assert result["rekeyed"]["text_fingerprint"] == 1
+    app.close()
+    settings.encryption.keys = [new]
+    app = bootstrap(settings)
+    other = replace(first, name="Tamsin Carew", dob=date(2012, 6, 1), age=14)
+    assert "COPIED_FROM_OTHER_CHILD" in _poll(app, other)
+    app.close()
