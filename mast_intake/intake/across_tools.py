@@ -116,9 +116,8 @@ class AcrossTools:
                        str(message["Subject"]), bytes(message))
 
 
-
 def refingerprint(uow: SqlUnitOfWork, key: bytes) -> int:
-    """Make every stored tool's fingerprints again under ``key``; how many tools.
+    """Make the stored tools' fingerprints again under ``key``; how many tools.
 
     Run by a key rotation, in its transaction, so that the old key can then be removed without
     losing the earlier tools from the copy check.
@@ -126,14 +125,12 @@ def refingerprint(uow: SqlUnitOfWork, key: bytes) -> int:
     session = uow.session
     assert session is not None
     repository = FingerprintRepository(session, uow.sealer, uow.clock)
+    tools = list(session.execute(
+        sa.select(Submission).where(col(Submission.id).in_(repository.fingerprinted()))
+    ).scalars())
     repository.clear()
-    tools = session.execute(
-        sa.select(Submission).where(Submission.status == "parsed", col(Submission.child_id).is_not(None))
-    ).scalars()
-    done = 0
     for tool in tools:
         data = uow.submissions.record(tool)
         if data is not None and tool.id is not None and tool.child_id is not None:
             repository.add(tool.id, tool.child_id, fingerprints(record_from_storage(data), key))
-            done += 1
-    return done
+    return len(tools)

@@ -43,6 +43,12 @@ class FingerprintRepository(_Repository):
             )
         return len(rows)
 
+    @staticmethod
+    def fingerprinted() -> sa.Select:
+        """A subquery of the ids of the submissions that have fingerprints."""
+        table = TextFingerprint.__table__
+        return sa.select(table.c.submission_id).distinct()
+
     def clear(self) -> int:
         """Remove every fingerprint (before they are made again under a new key); how many."""
         return self.session.execute(sa.delete(TextFingerprint.__table__)).rowcount
