@@ -9,10 +9,10 @@ fixed test key, as the poll cycle makes them with the service's key.
 from __future__ import annotations
 
 from mast_intake.validation import CheckOptions
-from mast_intake.validation.history import History, PriorTool, fingerprints
+from mast_intake.validation.history import History
 from tests.unit.validation.records import record_from_case
+from tests.unit.validation.tool_sequences import history_of
 
-TEST_KEY = b"fictional-fingerprint-key-for-tests"
 # Another child's tool has its own summary unless the case gives one.
 OTHER_SUMMARY = (
     "Kit has been seen with a group of older youths near the skate park and her grades have "
@@ -24,16 +24,9 @@ def history_from_case(case: dict) -> History | None:
     """The history a case describes, or None when it describes none."""
     if "previous" not in case and "other_children" not in case:
         return None
-    previous = tuple(PriorTool(index, record_from_case(tool))
-                     for index, tool in enumerate(case.get("previous", []), start=1))
-    children: dict[str, set[int]] = {}
-    tools: dict[str, set[int]] = {}
-    for index, tool in enumerate(case.get("other_children", []), start=100):
-        for digest in fingerprints(record_from_case({"summary": OTHER_SUMMARY, **tool}), TEST_KEY):
-            children.setdefault(digest, set()).add(tool["child_id"])
-            tools.setdefault(digest, set()).add(index)
-    return History(previous, TEST_KEY, {k: frozenset(v) for k, v in children.items()},
-                   {k: frozenset(v) for k, v in tools.items()})
+    others = [(tool["child_id"], index, record_from_case({"summary": OTHER_SUMMARY, **tool}))
+              for index, tool in enumerate(case.get("other_children", []), start=100)]
+    return history_of([record_from_case(tool) for tool in case.get("previous", [])], others)
 
 
 def options_from_case(case: dict) -> CheckOptions:
