@@ -117,7 +117,7 @@ def _report(tools: int, queue) -> None:
     from mast_intake.reports.export import to_csv
     from mast_intake.reports.service import build_report
     from mast_intake.storage import make_engine, make_session_factory, migrate
-    from mast_intake.web.reports import _charts
+    from mast_intake.web.reports import charts_for
     from tests.fixtures.report_data import generate, seed
 
     with tempfile.TemporaryDirectory() as folder:
@@ -133,7 +133,7 @@ def _report(tools: int, queue) -> None:
                 report = build_report(work, date(2026, 1, 1), date(2026, 12, 31), date(2027, 1, 15))
                 work.commit()  # as the page does (its audit line); the first run keeps the facts
             to_csv(report)
-            _charts(report)
+            charts_for(report)
             timings.append(time.perf_counter() - started)
         engine.dispose()
     queue.put((timings[0], min(timings[1:]), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))

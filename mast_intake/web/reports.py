@@ -37,7 +37,7 @@ def _period(today: date, start: str, end: str) -> tuple[date, date, str]:
     return first, last, ""
 
 
-def _charts(report: Report) -> list[dict[str, Any]]:
+def charts_for(report: Report) -> list[dict[str, Any]]:
     """Each breakdown as a chart with the table beside it."""
     breakdowns = [
         ("by-sex", "Children identified by sex", report.by_sex),
@@ -78,7 +78,7 @@ def add_report_routes(web: FastAPI, app: App, render: Callable[..., HTMLResponse
             report = build_report(uow, first, last, today())
             uow.audit.append(user.username, "viewed", "report", f"{first}..{last}")
             uow.commit()
-        return render(request, "reports.html", report=report, charts=_charts(report), error=error,
+        return render(request, "reports.html", report=report, charts=charts_for(report), error=error,
                       start=first.isoformat(), end=last.isoformat())
 
     @web.get("/reports.csv")
