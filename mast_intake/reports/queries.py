@@ -1,20 +1,22 @@
 """Read the facts the partnership report needs from storage (SQLite or PostgreSQL).
 
 Kept apart from the repositories so the report's reading can change without touching them. The
-child's sex is read from the sealed record once per tool and kept in ``tool_fact`` as one of the
-report's categories (never the words written), so later reports open no records; the findings'
-codes are read through the unit of work's sealer.
+child's sex (read from the sealed record) and the check codes of its findings are read once per
+tool and kept in ``tool_fact`` (a category and codes, never the words written), so later reports
+open nothing sealed.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
 from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.reports.figures import AWAITING, ToolFacts, age_band, sex_of, team_of
+from mast_intake.storage.sealing import Sealer
 from mast_intake.storage.tables import Child, Decision, Submission, ToolFact
 
 _S, _D, _C, _F = Submission.__table__, Decision.__table__, Child.__table__, ToolFact.__table__
@@ -26,18 +28,22 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return datetime.combine(start, time.min, UTC), datetime.combine(end + timedelta(days=1), time.min, UTC)
 
 
-def _remember_sexes(uow: SqlUnitOfWork, in_period: sa.ColumnElement) -> None:
-    """Fill ``tool_fact`` for the period's tools that have none yet (reading their records once)."""
+def _unsealed_json(sealer: Sealer, stored: str | None, empty: Any) -> Any:
+    return json.loads(sealer.unseal(stored)) if stored else empty
+
+
+def _remember_facts(uow: SqlUnitOfWork, in_period: sa.ColumnElement) -> None:
+    """Fill ``tool_fact`` for the period's tools that have none yet (opening them once)."""
     session, sealer = uow.session, uow.sealer
     assert session is not None
     missing = session.execute(
-        sa.select(_S.c.id, _S.c.record_json)
+        sa.select(_S.c.id, _S.c.record_json, _S.c.findings_json)
         .outerjoin(_F, _F.c.submission_id == _S.c.id)
         .where(in_period, _F.c.submission_id.is_(None))
     ).all()
     rows = [{"submission_id": row.id,
-             "sex": sex_of(json.loads(sealer.unseal(row.record_json)).get("fields", {}).get("gender", "")
-                           if row.record_json else "")}
+             "sex": sex_of(_unsealed_json(sealer, row.record_json, {}).get("fields", {}).get("gender", "")),
+             "codes": " ".join(f["code"] for f in _unsealed_json(sealer, row.findings_json, []))}
             for row in missing]
     for start in range(0, len(rows), CHUNK):
         session.execute(sa.insert(_F), rows[start:start + CHUNK])
@@ -45,48 +51,49 @@ def _remember_sexes(uow: SqlUnitOfWork, in_period: sa.ColumnElement) -> None:
 
 def tool_facts(uow: SqlUnitOfWork, start: date, end: date) -> list[ToolFacts]:
     """One :class:`ToolFacts` per parsed tool received from ``start`` to ``end``."""
-    session, sealer = uow.session, uow.sealer
+    session = uow.session
     assert session is not None
     low, high = period_bounds(start, end)
     in_period = sa.and_(_S.c.status == "parsed", _S.c.received_at >= low, _S.c.received_at < high)
-    _remember_sexes(uow, in_period)
+    _remember_facts(uow, in_period)
     first_seen = (
         sa.select(_S.c.child_id, sa.func.min(_S.c.received_at).label("first_at"))
         .where(_S.c.status == "parsed", _S.c.child_id.is_not(None))
         .group_by(_S.c.child_id)
         .subquery()
     )
+    # Per tool: its latest decision (corrections included) and the time of its first.
+    ranked = (
+        sa.select(_D.c.submission_id, _D.c.level, _D.c.nrm, _D.c.tier1,
+                  sa.func.min(_D.c.decided_at).over(partition_by=_D.c.submission_id).label("first_at"),
+                  sa.func.row_number().over(partition_by=_D.c.submission_id,
+                                            order_by=(_D.c.decided_at.desc(), _D.c.id.desc())).label("rank"))
+        .join(_S, _S.c.id == _D.c.submission_id)
+        .where(in_period)
+        .subquery()
+    )
+    latest = sa.select(ranked).where(ranked.c.rank == 1).subquery()
     tools = session.execute(
         sa.select(_S.c.id, _S.c.received_at, _S.c.child_id, _S.c.sender, _S.c.assessment_date,
-                  _S.c.findings_json, _C.c.dob, first_seen.c.first_at, _F.c.sex)
+                  _C.c.dob, first_seen.c.first_at.label("child_first_at"), _F.c.sex, _F.c.codes,
+                  latest.c.level, latest.c.nrm, latest.c.tier1, latest.c.first_at.label("decided_at"))
         .outerjoin(_C, _C.c.id == _S.c.child_id)
         .outerjoin(first_seen, first_seen.c.child_id == _S.c.child_id)
         .outerjoin(_F, _F.c.submission_id == _S.c.id)
+        .outerjoin(latest, latest.c.submission_id == _S.c.id)
         .where(in_period)
     ).all()
-    decisions: dict[int, list] = {}
-    for row in session.execute(
-        sa.select(_D.c.submission_id, _D.c.id, _D.c.decided_at, _D.c.level, _D.c.nrm, _D.c.tier1)
-        .join(_S, _S.c.id == _D.c.submission_id)
-        .where(in_period)
-    ):
-        decisions.setdefault(row.submission_id, []).append(row)
-    facts = []
-    for row in tools:
-        findings = json.loads(sealer.unseal(row.findings_json)) if row.findings_json else []
-        made = sorted(decisions.get(row.id, []), key=lambda d: (d.decided_at, d.id))
-        facts.append(ToolFacts(
+    return [
+        ToolFacts(
             submission_id=row.id, received_at=row.received_at, child_id=row.child_id,
-            first_of_child=row.first_at is not None and _aware(row.first_at) >= row.received_at,
+            first_of_child=row.child_first_at is not None and _aware(row.child_first_at) >= row.received_at,
             sex=row.sex, age_band=age_band(row.dob, row.assessment_date or row.received_at.date()),
-            team=team_of(row.sender),
-            level=made[-1].level if made else AWAITING,
-            decided_at=made[0].decided_at if made else None,
-            nrm=made[-1].nrm if made else None,
-            tier1=bool(made[-1].tier1) if made else False,
-            finding_codes=tuple(f["code"] for f in findings),
-        ))
-    return facts
+            team=team_of(row.sender), level=row.level or AWAITING,
+            decided_at=_aware(row.decided_at) if row.decided_at is not None else None,
+            nrm=row.nrm, tier1=bool(row.tier1), finding_codes=tuple(row.codes.split()),
+        )
+        for row in tools
+    ]
 
 
 def reviews_overdue(uow: SqlUnitOfWork, today: date) -> int:

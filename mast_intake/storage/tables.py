@@ -337,13 +337,15 @@ class ToolFact(StorageModel, table=True):
     """What the partnership report reads from a sealed record, kept so it is opened only once.
 
     ``sex`` is one of the report's categories (female, male, other, not recorded), never the
-    words written on the tool. Goes with its submission.
+    words written on the tool; ``codes`` are its findings' check codes, space-separated (codes
+    only, never a finding's words). Goes with its submission.
     """
 
     __tablename__ = "tool_fact"
 
     submission_id: int = Field(foreign_key="submission.id", primary_key=True, ondelete="CASCADE")
     sex: str = Field(sa_type=sa.String(16), nullable=False)
+    codes: str = Field(default="", sa_type=sa.Text, nullable=False)
 
 
 # Tables whose rows are never changed once written; the database refuses it too (see migrations).

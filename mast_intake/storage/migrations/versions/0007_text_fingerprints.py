@@ -39,6 +39,7 @@ def upgrade() -> None:
         "tool_fact",
         sa.Column("submission_id", sa.Integer(), nullable=False),
         sa.Column("sex", sa.String(16), nullable=False),
+        sa.Column("codes", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("submission_id", name="pk_tool_fact"),
         sa.ForeignKeyConstraint(["submission_id"], ["submission.id"],
                                 name="fk_tool_fact_submission_id_submission", ondelete="CASCADE"),
