@@ -11,9 +11,11 @@ from mast_intake.config.settings import Settings
 from mast_intake.intake.across_tools import AcrossTools
 from mast_intake.intake.mailbox import Mailbox
 from mast_intake.intake.poll import PollContext
+from mast_intake.intake.sender_verification import SenderVerifier, build_sender_verifier
 from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.finding import Finding
+from mast_intake.notifier.case_record import case_record_template
 from mast_intake.notifier.mailer import Mailer
 from mast_intake.parsers import parse_bytes
 from mast_intake.protection.attachments import AttachmentStore, StoredAttachment, make_private_dir
@@ -21,7 +23,8 @@ from mast_intake.protection.crypto import sealer_from_settings
 from mast_intake.protection.fingerprint_keys import fingerprint_keys
 from mast_intake.protection.keys import verify_keys
 from mast_intake.protection.subject_access import load_attachment
-from mast_intake.storage import make_engine, make_session_factory, upgrade
+from mast_intake.storage import make_engine, make_session_factory
+from mast_intake.storage.integrity import prepare_database
 from mast_intake.storage.sealing import PlainText, Sealer
 from mast_intake.validation import CheckOptions, run_checks
 
@@ -78,6 +81,7 @@ class App:
     uow: Callable[[], SqlUnitOfWork]
     parse: Callable[[bytes, str], Assessment | Rejection]
     check: Callable[[Assessment], list[Finding]]
+    sender_verifier: SenderVerifier
     clock: Callable[[], datetime] = utc_now
     sealer: Sealer = field(default_factory=PlainText, repr=False)
     attachments: AttachmentStore | None = None
@@ -99,7 +103,8 @@ class App:
 
     def poll_context(self) -> PollContext:
         return PollContext(self.settings, self.mailbox, self.uow, self.parse, self.check, self.clock,
-                           attachments=self.attachments, across_tools=self.across_tools)
+                           self.sender_verifier, attachments=self.attachments,
+                           across_tools=self.across_tools)
 
     def load_attachment(self, submission_id: int, actor: str) -> StoredAttachment:
         """The original attachment of a submission, unsealed; audited as viewed by ``actor``.
@@ -120,14 +125,21 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] = utc_now,
               check_keys: bool = True) -> App:
     """Create the data folder and database schema, and wire the service from ``settings``.
 
+    An existing database is checked first (``storage.integrity.prepare_database``); a new one
+    is created only where no file exists.
+
     With an encryption key configured, free text and attachments are sealed with it. Unless
     ``check_keys`` is False (only ``rotate-key`` needs that), the keys are checked against the
     stored data first: EncryptionKeyError (a ConfigError) when they do not fit, nothing written.
     """
-    # Keys first: a bad key file must stop us before anything is created or migrated.
+    # Settings first (a mailbox without sender verification is refused), then keys: a bad key
+    # file must stop us before anything is created or migrated.
+    sender_verifier = build_sender_verifier(settings)
     sealer = sealer_from_settings(settings.encryption, settings.data_dir) or PlainText()
+    case_record_template(settings.case_record_template)  # a bad template stops the start
     make_private_dir(settings.data_dir)
-    upgrade(settings.db_url)
+    # DatabaseUnusable, before anything is written, for an empty, damaged or foreign database.
+    prepare_database(settings.db_url)
     factory = make_session_factory(make_engine(settings.db_url))
     options = CheckOptions.from_settings(settings)
     uow = partial(SqlUnitOfWork, factory, sealer=sealer, clock=clock)
@@ -139,6 +151,7 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] = utc_now,
         uow=uow,
         parse=partial(_parse, settings=settings),
         check=partial(run_checks, options=options),
+        sender_verifier=sender_verifier,
         clock=clock,
         sealer=sealer,
         attachments=attachments,

@@ -1,4 +1,5 @@
-"""The scheduled service: poll the mailbox, send the outbox, issue agendas, remind reviews."""
+"""The scheduled service: poll the mailbox, send the outbox, issue agendas, remind reviews, purge
+and check the database nightly."""
 
 from __future__ import annotations
 
@@ -64,6 +65,33 @@ def purge_job(app: App) -> None:
     purge(app.uow, app.settings, app.attachments, app.clock())  # type: ignore[arg-type]
 
 
+def integrity_job(app: App) -> None:
+    """Nightly: the full database check; on a problem, log it and alert the admin by email.
+
+    The alert goes straight to the mailer, not through the outbox table, which lives in the
+    database that just failed its check. It holds a reason code only; the log has the detail.
+    """
+    from mast_intake.notifier.compose import Envelope, compose_alert
+    from mast_intake.notifier.mailer import MailerError
+    from mast_intake.notifier.views import AlertView
+    from mast_intake.storage.integrity import nightly_problem
+
+    problem = nightly_problem(app.settings.db_url)
+    if problem is None:
+        log.info("database integrity check passed")
+        return
+    log.error("database integrity check failed", extra={"problem": problem})
+    settings = app.settings
+    alert = compose_alert(
+        AlertView(kind="database_damaged", occurred_at=app.clock(), reasons=(("integrity_check", 1),)),
+        Envelope(sender=f"MAST Intake <{settings.mast_address}>", to=(settings.admin_address,)),
+    )
+    try:
+        app.mailer.send(alert)
+    except MailerError as exc:
+        log.error("integrity alert not sent", extra={"error": type(exc).__name__})
+
+
 def build_scheduler(app: App) -> BlockingScheduler:
     """The jobs, each allowed one instance at a time; missed runs are merged, not stacked."""
     settings = app.settings
@@ -80,4 +108,8 @@ def build_scheduler(app: App) -> BlockingScheduler:
     purge_hour, purge_minute = (int(part) for part in settings.retention.purge_time.split(":"))
     scheduler.add_job(purge_job, CronTrigger(hour=purge_hour, minute=purge_minute, timezone=zone),
                       args=[app], id="retention")
+    # Half an hour after the purge, so the two never read the whole database at once.
+    scheduler.add_job(integrity_job, CronTrigger(hour=(purge_hour + (purge_minute + 30) // 60) % 24,
+                                                 minute=(purge_minute + 30) % 60, timezone=zone),
+                      args=[app], id="integrity")
     return scheduler

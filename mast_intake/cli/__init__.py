@@ -25,13 +25,15 @@ def settings_of(ctx: click.Context) -> Settings:
         try:
             root.obj = load_settings()
         except ConfigError as exc:
-            raise click.UsageError(str(exc)) from exc
+            from mast_intake.cli.startup import EXIT_CONFIG, StartRefused
+
+            raise StartRefused(str(exc), EXIT_CONFIG) from exc
     return root.obj
 
 
 def _register() -> None:
     # Commands live in their own modules; importing them attaches them to ``main``.
-    from mast_intake.cli import check, meeting, protection, report, rules, service, web  # noqa: F401
+    from mast_intake.cli import check, database, meeting, protection, report, rules, service, web  # noqa: F401
 
 
 _register()

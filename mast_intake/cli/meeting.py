@@ -10,11 +10,30 @@ import click
 
 from mast_intake.cli import main
 from mast_intake.cli.service import app_of
+from mast_intake.models.reference import case_reference, submission_id_of
 from mast_intake.notifier.agenda_docx import build_agenda_docx
 from mast_intake.notifier.decisions import DecisionError, DecisionInput, record_decision
 from mast_intake.notifier.meetings import agenda_for, next_meeting_date, place_cases, queue_agenda_email
 from mast_intake.notifier.reminders import queue_reminders
 from mast_intake.scheduler import send_outbox
+
+
+class CaseReference(click.ParamType):
+    """A case given as its reference ("MAST-42") or its number ("42")."""
+
+    name = "MAST-ID"
+
+    def convert(self, value, param, ctx) -> int:
+        """The submission id the reference names."""
+        if isinstance(value, int):
+            return value
+        try:
+            return submission_id_of(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+CASE = CaseReference()
 
 
 @main.command()
@@ -57,8 +76,9 @@ def agenda(ctx: click.Context, day, as_json: bool, docx_path: Path | None, send_
         facts = case.to_dict()
         click.echo(
             f"{number:>2}. [{facts['consider_category'].upper()}] {facts['kind']} "
-            f"#{facts['submission_id']} {facts['child_name']} (age {facts['child_age']}), "
-            f"{facts['worker']}; stated {facts['stated_total']} ({facts['stated_category']}), "
+            f"{case_reference(facts['submission_id'])} {facts['child_name']} (age {facts['child_age']}), "
+            f"{facts['worker']}{'' if facts['sender_verified'] else ' (sender not verified)'}; "
+            f"stated {facts['stated_total']} ({facts['stated_category']}), "
             f"recomputed {facts['computed_total']} ({facts['computed_category']})"
         )
         if facts["findings"]:
@@ -70,7 +90,7 @@ def agenda(ctx: click.Context, day, as_json: bool, docx_path: Path | None, send_
 
 
 @main.command()
-@click.argument("submission_id", type=int)
+@click.argument("submission_id", type=CASE)
 @click.option("--level", type=click.Choice(["low", "medium", "high"]), required=True,
               help="The risk level MAST agreed.")
 @click.option("--status", "case_status", type=click.Choice(["added", "removed", "unchanged"]),
@@ -104,12 +124,12 @@ def decide(ctx: click.Context, submission_id: int, level: str, case_status: str,
             raise click.ClickException(str(exc)) from exc
         uow.commit()
     send_outbox(app)
-    click.echo(f"{'Correction' if correction else 'Decision'} D-{decision_id} recorded for "
-               f"submission {submission_id}; case note sent to the worker.")
+    click.echo(f"{'Correction' if correction else 'Decision'} recorded for {case_reference(submission_id)} "
+               f"(decision {decision_id}); case note sent to the worker.")
 
 
 @main.command()
-@click.argument("submission_id", type=int)
+@click.argument("submission_id", type=CASE)
 @click.option("--by", "deferred_by", required=True, help="Who deferred the case.")
 @click.pass_context
 def defer(ctx: click.Context, submission_id: int, deferred_by: str) -> None:
@@ -118,11 +138,11 @@ def defer(ctx: click.Context, submission_id: int, deferred_by: str) -> None:
     with app.uow() as uow:
         entry = uow.agenda.for_submission(submission_id)
         if entry is None or entry.state != "on_agenda":
-            raise click.ClickException(f"submission {submission_id} is not on a meeting's agenda")
+            raise click.ClickException(f"{case_reference(submission_id)} is not on a meeting's agenda")
         uow.agenda.defer(entry)
         uow.audit.append(deferred_by, "deferred", "submission", str(submission_id))
         uow.commit()
-    click.echo(f"Submission {submission_id} carried to the next meeting.")
+    click.echo(f"{case_reference(submission_id)} carried to the next meeting.")
 
 
 @main.command()

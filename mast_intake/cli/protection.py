@@ -10,8 +10,9 @@ from pathlib import Path
 import click
 
 from mast_intake import logs
-from mast_intake.bootstrap import App, bootstrap
+from mast_intake.bootstrap import App
 from mast_intake.cli import main, settings_of
+from mast_intake.cli.startup import start
 from mast_intake.config import ConfigError
 from mast_intake.protection.attachments import AttachmentStore
 from mast_intake.protection.crypto import new_key
@@ -28,10 +29,7 @@ _BY_HELP = "Who is doing this (name or email address), for the audit log."
 def _app(ctx: click.Context, check_keys: bool = True) -> App:
     settings = settings_of(ctx)
     logs.configure(settings.log_level)
-    try:
-        app = bootstrap(settings, check_keys=check_keys)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+    app = start(settings, check_keys=check_keys)
     ctx.call_on_close(app.close)
     return app
 

@@ -7,9 +7,9 @@ import json
 import click
 
 from mast_intake import logs
-from mast_intake.bootstrap import App, bootstrap
+from mast_intake.bootstrap import App
 from mast_intake.cli import main, settings_of
-from mast_intake.config import ConfigError
+from mast_intake.cli.startup import start
 from mast_intake.intake.mailbox import MailboxError
 from mast_intake.intake.poll import poll_once
 from mast_intake.scheduler import build_scheduler, send_outbox
@@ -19,10 +19,7 @@ def app_of(ctx: click.Context) -> App:
     """The wired service, built once per invocation."""
     settings = settings_of(ctx)
     logs.configure(settings.log_level)
-    try:
-        app = bootstrap(settings)
-    except ConfigError as exc:  # e.g. a missing or wrong encryption key: say so, no traceback
-        raise click.ClickException(str(exc)) from exc
+    app = start(settings)
     ctx.call_on_close(app.close)
     return app
 
@@ -108,6 +105,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
             } if latest else None,
             "messages": uow.mail.counts(),
             "replies": uow.outbox.counts(),
+            "sender_verification": app.sender_verifier.mode,
         }
     try:
         report["messages"]["waiting_in_inbox"] = len(list(app.mailbox.pending()))
@@ -117,6 +115,9 @@ def status(ctx: click.Context, as_json: bool) -> None:
         click.echo(json.dumps(report))
         return
     last = report["last_poll"]
+    click.echo(f"Sender verification: {report['sender_verification']}"
+               + (" (accepting unverified senders)" if app.settings.accept_unverified_senders
+                  and report["sender_verification"] == "none" else ""))
     click.echo(f"Last poll: {last['started_at'] if last else 'never'}"
                + (f" (error: {last['error']})" if last and last["error"] else ""))
     click.echo("Messages: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in report["messages"].items()))

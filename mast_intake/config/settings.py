@@ -150,6 +150,23 @@ class RetentionSettings:
     purge_time: str = "02:30"
 
 
+SENDER_VERIFICATION_MODES = ("authentication-results", "exchange-internal", "none")
+
+
+@dataclass
+class ExchangeOrganisationSettings:
+    """How ``exchange-internal`` sender verification recognises our own Exchange organisation.
+
+    ``auth_sources``: host names of our Exchange servers that may appear in
+    ``X-MS-Exchange-Organization-AuthSource``; an entry starting with ``.`` matches any host
+    under it. ``tenant_id``: the Microsoft 365 tenant GUID that ``X-MS-Exchange-CrossTenant-Id``
+    must carry (Exchange Online, whose servers are shared by every tenant).
+    """
+
+    auth_sources: list[str] = field(default_factory=list)
+    tenant_id: str = ""
+
+
 @dataclass
 class Settings:
     data_dir: Path = Path("var")
@@ -162,6 +179,12 @@ class Settings:
         default_factory=lambda: ["northyorks.gov.uk", "northyorkshire.pnn.police.uk"]
     )
     trusted_authserv_ids: list[str] = field(default_factory=list)
+    # One of SENDER_VERIFICATION_MODES; empty: authentication-results when trusted_authserv_ids
+    # is set, otherwise none (allowed only with the embedded Maildir; see check_sender_verification).
+    sender_verification: str = ""
+    # With sender_verification "none" on a real mailbox: process unverified mail anyway, marked
+    # "sender not verified" in every reply and agenda entry.
+    accept_unverified_senders: bool = False
     poll_interval_seconds: int = 60
     max_attempts: int = 3
     max_attachments: int = 10
@@ -169,7 +192,13 @@ class Settings:
     processed_folder: str = "Processed"
     quarantine_folder: str = "Quarantine"
     spacy_model: str = ""
+    # The council's own agency and team acronyms, never read as a person's initials.
+    local_acronyms: list[str] = field(
+        default_factory=lambda: ["NYC", "NYCC", "NYP", "NYSCP", "NYFRS", "IDAS", "TEWV", "MACE"]
+    )
     review_comments_attachment: bool = True
+    # A Jinja2 file laying out the case note's block for the case record; "" for the default.
+    case_record_template: str = ""
     # For the kill tests only: the name of a step at which the process kills itself.
     crashpoint: str = ""
     log_level: str = "INFO"
@@ -183,6 +212,13 @@ class Settings:
     web: WebSettings = field(default_factory=WebSettings)
     encryption: EncryptionSettings = field(default_factory=EncryptionSettings)
     retention: RetentionSettings = field(default_factory=RetentionSettings)
+    exchange: ExchangeOrganisationSettings = field(default_factory=ExchangeOrganisationSettings)
+
+    @property
+    def senders_unverified(self) -> bool:
+        """True when mail is taken from anyone who writes an allowed From address (explicit opt-in):
+        every reply and agenda entry then says "sender not verified"."""
+        return self.accept_unverified_senders and resolve_sender_verification(self) == "none"
 
     @property
     def maildir_path(self) -> Path:
@@ -291,4 +327,34 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
     if settings.web.session_minutes < 1:
         raise ConfigError("setting web.session_minutes must be at least 1")
     settings.allowed_sender_domains = [d.lower().lstrip("@") for d in settings.allowed_sender_domains]
+    settings.sender_verification = resolve_sender_verification(settings)
     return settings
+
+
+def resolve_sender_verification(settings: Settings) -> str:
+    """The sender verification mode in force; raises ConfigError for one the mailbox may not use.
+
+    ``none`` is for the embedded Maildir (demo and tests); on IMAP, EWS or Graph it is refused
+    unless ``accept_unverified_senders`` says so outright.
+    """
+    mode = settings.sender_verification.strip().lower()
+    if not mode:
+        mode = "authentication-results" if settings.trusted_authserv_ids else "none"
+    if mode not in SENDER_VERIFICATION_MODES:
+        raise ConfigError("setting sender_verification must be one of "
+                          + ", ".join(SENDER_VERIFICATION_MODES))
+    if mode == "authentication-results" and not settings.trusted_authserv_ids:
+        raise ConfigError("sender_verification authentication-results needs trusted_authserv_ids: "
+                          "set MAST_INTAKE_TRUSTED_AUTHSERV_IDS to your own mail servers' ids")
+    if mode == "exchange-internal" and settings.mailbox not in ("ews", "graph"):
+        # Only Exchange's header firewall keeps a sender from writing these headers themselves.
+        raise ConfigError("sender_verification exchange-internal needs the ews or graph mailbox")
+    if mode == "exchange-internal" and not (settings.exchange.auth_sources or settings.exchange.tenant_id):
+        raise ConfigError("sender_verification exchange-internal needs MAST_INTAKE_EXCHANGE_AUTH_SOURCES "
+                          "(your Exchange servers) or MAST_INTAKE_EXCHANGE_TENANT_ID (Exchange Online)")
+    if mode == "none" and settings.mailbox != "maildir" and not settings.accept_unverified_senders:
+        raise ConfigError(f"the {settings.mailbox} mailbox needs sender verification: set "
+                          "MAST_INTAKE_SENDER_VERIFICATION to authentication-results or exchange-internal "
+                          "(or MAST_INTAKE_ACCEPT_UNVERIFIED_SENDERS=true to take mail from anyone who "
+                          "writes an allowed From address)")
+    return mode

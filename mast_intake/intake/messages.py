@@ -6,7 +6,6 @@ import email
 import email.policy
 import email.utils
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -20,7 +19,6 @@ _WANTED_TYPES = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.ms-word.document.macroenabled.12",
 )
-_AUTH_RESULT = re.compile(r"\b(dmarc|dkim|spf)\s*=\s*([a-z]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,6 @@ class Incoming:
     attachments: list[Attachment] = field(default_factory=list)
     oversized: list[str] = field(default_factory=list)
     skipped_over_count: int = 0
-    authentication: str = "none"
 
 
 def _message_id(message: EmailMessage, raw: bytes) -> str:
@@ -73,41 +70,11 @@ def _wanted(part: EmailMessage) -> bool:
     return name.endswith(_WANTED_SUFFIXES) or part.get_content_type() in _WANTED_TYPES
 
 
-def authentication_verdict(message: EmailMessage, trusted_ids: list[str]) -> str:
-    """'pass', 'fail' or 'none' from Authentication-Results headers our own servers added.
+def read_message(raw: bytes, max_attachments: int, max_attachment_bytes: int) -> Incoming:
+    """Parse raw RFC 5322 bytes; replies go to the From address, never to Reply-To.
 
-    Headers from any other authserv-id are ignored: a sender can write whatever they like.
+    Whether that address is believable is for ``intake.sender_verification`` to say.
     """
-    trusted = {t.lower() for t in trusted_ids}
-    verdict = "none"
-    for header in message.get_all("Authentication-Results", []) or []:
-        text = str(header).strip()
-        authserv = text.split(";", 1)[0].split()[0].lower() if text else ""
-        if authserv not in trusted:
-            continue
-        results = {kind.lower(): result.lower() for kind, result in _AUTH_RESULT.findall(text)}
-        if not results:
-            continue
-        if results.get("dmarc") == "pass" or (
-            "dmarc" not in results and "pass" in (results.get("dkim"), results.get("spf"))
-        ):
-            verdict = "pass"
-        else:
-            return "fail"
-    return verdict
-
-
-def sender_allowed(incoming: Incoming, allowed_domains: list[str]) -> bool:
-    """True when the verified sender's domain (or a subdomain of it) may submit tools."""
-    if incoming.authentication == "fail" or "@" not in incoming.sender:
-        return False
-    domain = incoming.sender.rsplit("@", 1)[1].lower()
-    return any(domain == d or domain.endswith("." + d) for d in allowed_domains)
-
-
-def read_message(raw: bytes, trusted_ids: list[str], max_attachments: int,
-                 max_attachment_bytes: int) -> Incoming:
-    """Parse raw RFC 5322 bytes; replies go to the From address, never to Reply-To."""
     message = email.message_from_bytes(raw, policy=email.policy.default)
     name, address = email.utils.parseaddr(str(message.get("From", "")))
     incoming = Incoming(
@@ -116,7 +83,6 @@ def read_message(raw: bytes, trusted_ids: list[str], max_attachments: int,
         sender_name=name.strip(),
         subject=str(message.get("Subject", "")),
         received_at=_received_at(message),
-        authentication=authentication_verdict(message, trusted_ids),
     )
     for part in message.iter_attachments() if message.is_multipart() else []:
         _collect(part, incoming, max_attachments, max_attachment_bytes)

@@ -4,7 +4,8 @@ quarantined, with each step safe to repeat after a crash at any point.
 Per message, in this order:
 
 1. claim it in its own committed transaction (two poll processes never take the same one);
-2. check the sender may submit (allowed domain, and our own servers' authentication verdict);
+2. check the sender may submit (allowed domain) and that our own mail servers vouch for the
+   From address (``intake.sender_verification``); otherwise quarantine, with no reply;
 3. read each Word/PDF attachment in an isolated process and run the checks;
 4. store the submissions, queue them for MAST and queue the replies, in ONE transaction keyed
    by Message-ID + attachment SHA-256;
@@ -31,11 +32,14 @@ from mast_intake.config.settings import Settings
 from mast_intake.intake.across_tools import AcrossTools
 from mast_intake.intake.crashpoints import crashpoint
 from mast_intake.intake.mailbox import Mailbox, MailboxError
-from mast_intake.intake.messages import Incoming, read_message, sender_allowed
+from mast_intake.intake.messages import Incoming, read_message
+from mast_intake.intake.sender_verification import SenderVerifier
+from mast_intake.intake.sender_verification.domains import sender_in_allowed_domains
 from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.codec import record_to_storage
 from mast_intake.models.finding import Finding, Severity
+from mast_intake.models.reference import case_reference
 from mast_intake.notifier.compose import Envelope, compose_alert
 from mast_intake.notifier.replies import ReadTool, compose_replies
 from mast_intake.notifier.views import AlertView
@@ -79,16 +83,13 @@ class PollContext:
     parse: Callable[[bytes, str], Assessment | Rejection]
     check: Callable[[Assessment], list[Finding]]
     clock: Callable[[], datetime]
+    # Decides whether our own mail servers vouch for the From address.
+    sender_verifier: SenderVerifier
     worker_id: str = field(default_factory=worker_identity)
     # Where the original of each parsed tool is kept (sealed); None keeps no originals.
     attachments: AttachmentStore | None = None
     # Checks against the child's earlier tools and other children's (intake/across_tools.py).
     across_tools: AcrossTools | None = None
-
-
-def reference_of(submission_id: int) -> str:
-    """The reference workers and MAST quote for a submission."""
-    return f"MAST-{submission_id}"
 
 
 def _alert(ctx: PollContext, uow: AbstractUnitOfWork, kind: str, ids: tuple[str, ...],
@@ -205,7 +206,7 @@ def _store(ctx: PollContext, uow: AbstractUnitOfWork, incoming: Incoming,
             # Before the commit, so a committed submission always has its file; a crash in
             # between leaves an orphan file that the retention job removes.
             ctx.attachments.put(submission.id, sha256, original)
-        read.append(ReadTool(reference_of(submission.id), outcome, findings, original))
+        read.append(ReadTool(case_reference(submission.id), outcome, findings, original))
     return read, rejected
 
 
@@ -220,16 +221,21 @@ def handle_message(ctx: PollContext, key: str) -> str:
     """Take one message from the inbox to Processed or Quarantine; returns what happened."""
     settings = ctx.settings
     raw = ctx.mailbox.fetch(key)
-    incoming = read_message(raw, settings.trusted_authserv_ids, settings.max_attachments,
-                            settings.max_attachment_bytes)
+    incoming = read_message(raw, settings.max_attachments, settings.max_attachment_bytes)
     already = _claim(ctx, key, incoming)
     if already is not None:
         return already
     crashpoint(settings.crashpoint, "after_claim")
     try:
         # A message an administrator released from quarantine was vouched for by them.
-        if not sender_allowed(incoming, settings.allowed_sender_domains) and not _released(ctx, incoming):
-            return _quarantine(ctx, key, incoming, "sender_not_allowed", "sender_not_allowed")
+        if not _released(ctx, incoming):
+            if not sender_in_allowed_domains(incoming.sender, settings.allowed_sender_domains):
+                return _quarantine(ctx, key, incoming, "sender_not_allowed", "sender_not_allowed")
+            verdict = ctx.sender_verifier.verify(raw, incoming.sender)
+            if not verdict.accepted:
+                log.warning("sender not verified", extra={"message_id": incoming.message_id,
+                                                          "reason": verdict.reason})
+                return _quarantine(ctx, key, incoming, "sender_not_verified", "sender_not_verified")
         results = []
         for attachment in incoming.attachments:
             outcome = ctx.parse(attachment.data, attachment.file_name)

@@ -16,7 +16,8 @@ from spacy.tokens import Doc
 
 ACRONYM = "ACRONYM"
 VEHICLE_REG = "VEHICLE_REG"
-ENTITIES = "mast_entities"  # the pipeline component that adds the two labels above
+POSTCODE = "POSTCODE"
+ENTITIES = "mast_entities"  # the pipeline component that adds the labels above
 
 # UK number plates: current "YJ19 KXT", prefix "A123 BCD" and suffix "ABC 123D" styles.
 # Token shapes ("XXdd" for "YJ19") are hashed lookups, far cheaper than a regex per token.
@@ -24,6 +25,10 @@ _PLATE_PATTERNS = (
     [{"SHAPE": "XXdd"}, {"SHAPE": "XXX"}],
     [{"SHAPE": {"IN": ["Xd", "Xdd", "Xddd"]}}, {"SHAPE": "XXX"}],
     [{"SHAPE": "XXX"}, {"SHAPE": {"IN": ["dX", "ddX", "dddX"]}}],
+)
+# UK postcodes: "YO61 3BX", "LS1 4AP", "SW1A 1AA".
+_POSTCODE_PATTERNS = (
+    [{"SHAPE": {"IN": ["Xd", "Xdd", "XXd", "XXdd", "XdX", "XXdX"]}}, {"SHAPE": "dXX"}],
 )
 
 
@@ -35,9 +40,17 @@ def acronyms() -> frozenset[str]:
     )
 
 
+def brands() -> tuple[str, ...]:
+    """Shops, brands and networks written in capitals ("TK Maxx", "EE"), from the packaged list."""
+    text = resources.files("mast_intake.language").joinpath("brands.txt").read_text()
+    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
 def _ruler_patterns() -> list[dict]:
     patterns: list[dict] = [{"label": VEHICLE_REG, "pattern": p} for p in _PLATE_PATTERNS]
+    patterns += [{"label": POSTCODE, "pattern": p} for p in _POSTCODE_PATTERNS]
     patterns += [{"label": ACRONYM, "pattern": word} for word in sorted(acronyms())]
+    patterns += [{"label": ACRONYM, "pattern": name} for name in brands()]
     return patterns
 
 

@@ -27,16 +27,17 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from functools import cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
 from mast_intake.notifier.agenda_docx import DOCX_MIME, agenda_filename, build_agenda_docx
+from mast_intake.notifier.precheck_view import PrecheckView
 from mast_intake.notifier.views import (
     AgendaView,
     AlertView,
     CaseNoteView,
-    PrecheckView,
     RejectionView,
     ReminderView,
+    dmy_date,
     greeting_name,
     uk_date,
     uk_datetime,
@@ -90,16 +91,19 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["uk_date"] = uk_date
+    env.filters["dmy"] = dmy_date
     env.filters["uk_datetime"] = uk_datetime
     env.filters["greeting"] = greeting_name
+    # The case note's case-record block; compose_case_note passes a configured one instead.
+    env.globals["case_record"] = "case_record.txt.j2"
     return env
 
 
-def render(name: str, view: object) -> tuple[str, str]:
-    """Render ``name``.txt.j2 and ``name``.html.j2 with ``view``; returns (text, html)."""
+def render(name: str, view: object, **context: object) -> tuple[str, str]:
+    """Render ``name``.txt.j2 and ``name``.html.j2 with ``view`` (and ``context``); returns (text, html)."""
     env = environment()
-    text = env.get_template(f"{name}.txt.j2").render(view=view)
-    html = env.get_template(f"{name}.html.j2").render(view=view)
+    text = env.get_template(f"{name}.txt.j2").render(view=view, **context)
+    html = env.get_template(f"{name}.html.j2").render(view=view, **context)
     return _tidy(text), html
 
 
@@ -173,13 +177,13 @@ def build_message(
 
 def precheck_subject(view: PrecheckView) -> str:
     """Subject of the pre-check reply: the reference, and whether a correction is needed."""
-    subject = f"{MARKING}: CSE risk tool received, ref {view.reference}"
+    subject = f"{MARKING}: CSE risk tool received, {view.reference}"
     return subject + (" - please send a corrected tool" if view.needs_correction else "")
 
 
 def rejection_subject(view: RejectionView) -> str:
-    """Subject of the rejection reply."""
-    return f"{MARKING}: We could not read your CSE risk tool, ref {view.reference}"
+    """Subject of the rejection reply (no reference: no case was opened)."""
+    return f"{MARKING}: We could not read your CSE risk tool"
 
 
 def agenda_subject(view: AgendaView) -> str:
@@ -194,14 +198,14 @@ def agenda_subject(view: AgendaView) -> str:
 def case_note_subject(view: CaseNoteView) -> str:
     """Subject of the decision case note; a correction says so first."""
     prefix = "CORRECTION - " if view.is_correction else ""
-    return f"{MARKING}: {prefix}MAST CSE decision, ref {view.reference}"
+    return f"{MARKING}: {prefix}MAST CSE decision, {view.reference}"
 
 
 def reminder_subject(view: ReminderView) -> str:
     """Subject of the review reminder, or of its escalation to MAST."""
     if view.escalation:
-        return f"{MARKING}: CSE risk tool review overdue, ref {view.reference}"
-    return f"{MARKING}: CSE risk tool review due, ref {view.reference}"
+        return f"{MARKING}: CSE risk tool review overdue, {view.reference}"
+    return f"{MARKING}: CSE risk tool review due, {view.reference}"
 
 
 def alert_subject(view: AlertView) -> str:
@@ -235,10 +239,14 @@ def compose_agenda(
 
 
 def compose_case_note(
-    view: CaseNoteView, envelope: Envelope, attachments: Sequence[Attachment] = ()
+    view: CaseNoteView, envelope: Envelope, attachments: Sequence[Attachment] = (),
+    case_record: Template | None = None,
 ) -> EmailMessage:
-    """The MAST decision case note to the worker."""
-    text, html = render("case_note", view)
+    """The MAST decision case note to the worker, with the block for the case record.
+
+    ``case_record`` is the block's template (see ``case_record.case_record_template``).
+    """
+    text, html = render("case_note", view, **({"case_record": case_record} if case_record else {}))
     return build_message(envelope, case_note_subject(view), text, html, attachments)
 
 

@@ -13,9 +13,11 @@ from datetime import datetime, timedelta
 from mast_intake.config.settings import Settings
 from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.models.codec import record_from_storage
+from mast_intake.models.reference import case_reference
+from mast_intake.notifier.case_record import case_record_template
 from mast_intake.notifier.compose import Envelope, compose_case_note
 from mast_intake.notifier.replies import reply_id, score_view
-from mast_intake.notifier.views import ActionView, CaseNoteView
+from mast_intake.notifier.views import ActionView, CaseNoteView, uk_datetime
 from mast_intake.storage.errors import DecisionNotAllowed
 
 NRM_VIEW = {"yes": "refer", "no": "not_needed", "considered": "considered"}
@@ -45,10 +47,10 @@ def record_decision(uow: AbstractUnitOfWork, decision: DecisionInput, settings: 
     """Record the decision and queue the case note; returns (decision id, is a correction)."""
     submission = uow.submissions.get(decision.submission_id)
     if submission is None:
-        raise DecisionError(f"there is no submission {decision.submission_id}")
+        raise DecisionError(f"there is no case {case_reference(decision.submission_id)}")
     entry = uow.agenda.for_submission(submission.id)
     if entry is None:
-        raise DecisionError(f"submission {submission.id} was not queued for MAST (it was not read)")
+        raise DecisionError(f"{case_reference(submission.id)} was not queued for MAST (it was not read)")
     earlier = uow.decisions.latest_for_entry(entry.id) if entry.state == "decided" else None
     next_review = now.date() + timedelta(weeks=settings.review.weeks_for(decision.level))
     try:
@@ -67,12 +69,12 @@ def record_decision(uow: AbstractUnitOfWork, decision: DecisionInput, settings: 
         )
     except DecisionNotAllowed as exc:
         raise DecisionError(
-            f"submission {submission.id} is {entry.state.replace('_', ' ')}, not on a meeting's "
+            f"{case_reference(submission.id)} is {entry.state.replace('_', ' ')}, not on a meeting's "
             "agenda: issue the agenda first (mast-intake agenda)"
         ) from exc
     record = record_from_storage(uow.submissions.record(submission) or {})
     view = CaseNoteView(
-        reference=f"MAST-{submission.id}",
+        reference=case_reference(submission.id),
         child_name=record.child.name or "",
         worker_name=submission.sender.partition("@")[0].replace(".", " ").title(),
         agreed_band=decision.level,  # type: ignore[arg-type]
@@ -85,7 +87,7 @@ def record_decision(uow: AbstractUnitOfWork, decision: DecisionInput, settings: 
         decided_at=now,
         notes=decision.recommendations,
         score=score_view(record),
-        corrects=f"D-{earlier.id}" if earlier else None,
+        corrects=uk_datetime(earlier.decided_at) if earlier else None,
         correction_reason=decision.correction_reason,
     )
     message = compose_case_note(view, Envelope(
@@ -93,7 +95,7 @@ def record_decision(uow: AbstractUnitOfWork, decision: DecisionInput, settings: 
         to=(submission.sender,),
         in_reply_to=submission.message_id,
         message_id=reply_id(submission.message_id, f"decision-{row.id}", settings),
-    ))
+    ), case_record=case_record_template(settings.case_record_template))
     uow.outbox.add(str(message["Message-ID"]), "case_note", [submission.sender],
                    str(message["Subject"]), bytes(message))
     uow.audit.append(decision.decided_by, "decided", "submission", str(submission.id),

@@ -17,6 +17,7 @@ from mast_intake.config.settings import Settings
 from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.codec import finding_from_dict, record_from_storage
+from mast_intake.models.reference import case_reference
 from mast_intake.notifier.agenda import (
     case_flags,
     consider_band,
@@ -80,6 +81,7 @@ class AgendaCase:
             "child_name": view.child_name,
             "child_age": view.child_age,
             "worker": view.worker_address,
+            "sender_verified": not view.sender_unverified,
             "team": view.team,
             "stated_total": view.score.stated_total,
             "stated_category": view.score.stated_band,
@@ -118,7 +120,7 @@ def _case(uow: AbstractUnitOfWork, entry: AgendaEntry, settings: Settings) -> Ag
     assessed = record.assessment_date or submission.received_at.date()
     local, _, _ = submission.sender.partition("@")
     view = AgendaCaseView(
-        reference=f"MAST-{submission.id}",
+        reference=case_reference(submission.id),
         child_name=record.child.name or "(name not given)",
         child_age=record.child.age,
         worker_name=local.replace(".", " ").title(),
@@ -141,6 +143,7 @@ def _case(uow: AbstractUnitOfWork, entry: AgendaEntry, settings: Settings) -> Ag
         leaving_care=flags["leaving_care"],
         closure_requested=closure_requested(record.summary),
         awaiting_correction=entry.needs_correction or flags["awaiting_correction"],
+        sender_unverified=settings.senders_unverified,
         deferred_from=(
             previous_meeting_day(entry.meeting_date, settings.meeting)
             if entry.deferrals and entry.meeting_date else None

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from mast_intake.config.settings import Settings
 from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.models.codec import record_from_storage
+from mast_intake.models.reference import case_reference
 from mast_intake.notifier.compose import Envelope, compose_reminder
 from mast_intake.notifier.replies import reply_id
 from mast_intake.notifier.views import ReminderView
@@ -37,7 +38,7 @@ def queue_reminders(uow: AbstractUnitOfWork, settings: Settings, today: date) ->
         escalate = (today - due).days >= settings.review.escalate_after_days
         for escalation in (False, True) if escalate else (False,):
             view = ReminderView(
-                reference=f"MAST-{submission.id}",
+                reference=case_reference(submission.id),
                 child_name=record.child.name or "",
                 worker_name=submission.sender.partition("@")[0].replace(".", " ").title(),
                 worker_address=submission.sender,

@@ -4,26 +4,33 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import EmailMessage
 
 from mast_intake.config.settings import Settings
-from mast_intake.models.assessment import Assessment, Rejection
+from mast_intake.models.assessment import Assessment, ItemEntry, Rejection
 from mast_intake.models.finding import Finding
+from mast_intake.models.form import ITEMS
+from mast_intake.notifier.advice import full_fix, guide_words, place_label, rule_summary, short_fix
 from mast_intake.notifier.agenda import meeting_for
 from mast_intake.notifier.agenda_docx import DOCX_MIME
 from mast_intake.notifier.compose import Attachment, Envelope, compose_precheck, compose_rejection
+from mast_intake.notifier.precheck_view import CountedItemView, PrecheckView, ReviewDateView
 from mast_intake.notifier.review_copy import annotate_docx, rebuild_docx, review_file_name
 from mast_intake.notifier.views import (
     FindingView,
-    PrecheckView,
     RejectedFileView,
     RejectionView,
     ScoreView,
+    item_label,
 )
-from mast_intake.validation.catalogue import RULES_BY_CODE
+from mast_intake.validation.options import CheckOptions
+from mast_intake.validation.rules.review_due import review_due
+
+FIRST_WORDS = 8
+"""How many of a counted point's first words the score explanation quotes."""
 
 log = logging.getLogger(__name__)
 
@@ -38,16 +45,30 @@ class ReadTool:
     original: bytes = b""
 
 
-def finding_view(finding: Finding) -> FindingView:
-    """A finding with its rule's summary, the guide's sentence and how to put it right."""
-    rule = RULES_BY_CODE.get(finding.code)
-    if rule is None:
-        return FindingView.from_finding(finding)
-    how = rule.how_to_fix()
-    example = rule.good_example()
-    if example:
-        how = f"{how} For example: {example}"
-    return FindingView.from_finding(finding, summary=rule.summary(), guide=rule.guide, how_to_fix=how)
+def finding_view(finding: Finding, specific: Mapping[str, str] | None = None) -> FindingView:
+    """A finding with its rule's summary, the guide's sentence and how to put it right.
+
+    ``specific`` maps a code to a short form written for this tool (the review date, the totals),
+    used instead of the rule's general one.
+    """
+    short = (specific or {}).get(finding.code) or short_fix(finding.code)
+    view = FindingView.from_finding(
+        finding, summary=rule_summary(finding.code), guide=guide_words(finding.code),
+        how_to_fix=full_fix(finding.code), short_fix=short,
+    )
+    place = place_label(finding.code) if finding.item is None else None
+    return replace(view, item_label=place) if place else view
+
+
+def specific_fixes(record: Assessment, review: ReviewDateView | None) -> dict[str, str]:
+    """Short forms written for this tool: the review date, and the two totals when they differ."""
+    specific = {"SCORE_MISMATCH": (
+        f"You gave a total of {record.stated_total}. We counted {record.computed_total}. "
+        "Please correct the total: the items we counted are under Score."
+    )}
+    if review is not None:
+        specific["REVIEW_DUE"] = review.sentence
+    return specific
 
 
 def score_view(record: Assessment) -> ScoreView:
@@ -55,6 +76,36 @@ def score_view(record: Assessment) -> ScoreView:
     return ScoreView(
         record.stated_total, record.stated_category, record.computed_total, record.computed_category
     )
+
+
+def _first_words(text: str, count: int = FIRST_WORDS) -> str:
+    """The first ``count`` words of ``text``, with "..." when there are more."""
+    words = text.split()
+    return " ".join(words[:count]) + ("..." if len(words) > count else "")
+
+
+def counted_item(item: ItemEntry) -> CountedItemView:
+    """An item counted towards the total: its label, and the first words of the point counted."""
+    scored = [entry for entry in item.entries if (entry.score or 0) > 0]
+    point = scored[0].text if scored else item.rationale
+    return CountedItemView(item_label(item.key), _first_words(point), max(item.score, 1))
+
+
+def counted_items(record: Assessment) -> tuple[CountedItemView, ...]:
+    """Every item that adds a point to the recounted total, in the form's order."""
+    order = {key: index for index, key in enumerate(ITEMS)}
+    counted = [item for item in record.items.values() if item.counted]
+    counted.sort(key=lambda item: order.get(item.key, len(order)))
+    return tuple(counted_item(item) for item in counted)
+
+
+def review_date(record: Assessment, settings: Settings, received_at: datetime) -> ReviewDateView | None:
+    """The tool's next review date as the reply words it; None without an assessment date."""
+    review = review_due(record, CheckOptions.from_settings(settings))
+    if review is None:
+        return None
+    band, weeks, due = review
+    return ReviewDateView(due, weeks, band, received_at.date())
 
 
 def _envelope(settings: Settings, to: str, in_reply_to: str, message_id: str) -> Envelope:
@@ -72,15 +123,20 @@ def reply_id(message_id: str, part: str, settings: Settings) -> str:
     return f"<{digest}.{part}@{settings.mast_address.rpartition('@')[2]}>"
 
 
-def review_copy(tool: ReadTool) -> list[Attachment]:
-    """The worker's tool with each finding as a Word comment (a rebuilt copy for a PDF)."""
+def review_copy(tool: ReadTool, specific: Mapping[str, str] | None = None) -> list[Attachment]:
+    """The worker's tool with each finding as a Word comment (a rebuilt copy for a PDF).
+
+    ``specific`` replaces the rule's message in the comment of a code with the reply's own
+    words (the review date), so the copy and the email say the same.
+    """
     if not tool.findings:
         return []
+    findings = [replace(f, message=(specific or {}).get(f.code) or f.message) for f in tool.findings]
     try:
         if tool.record.kind == "docx" and tool.original:
-            data = annotate_docx(tool.original, tool.findings)
+            data = annotate_docx(tool.original, findings)
         else:
-            data = rebuild_docx(tool.record, tool.findings)
+            data = rebuild_docx(tool.record, findings)
     except Exception as exc:  # the reply matters more than its attachment: send it without
         log.warning("review copy not made", extra={"error": type(exc).__name__})
         return []
@@ -88,7 +144,7 @@ def review_copy(tool: ReadTool) -> list[Attachment]:
 
 
 def reference_for_message(message_id: str) -> str:
-    """A short reference for an email with no tool read (it has no submission number)."""
+    """An email's reference for the quarantine (an email with no tool read opens no case)."""
     return "E-" + hashlib.sha256(message_id.encode()).hexdigest()[:8].upper()
 
 
@@ -106,6 +162,10 @@ def compose_replies(
     meeting_at = meeting_for(received_at, settings.meeting)
     messages = []
     for index, tool in enumerate(read):
+        review = review_date(tool.record, settings, received_at)
+        specific = specific_fixes(tool.record, review)
+        comment_words = {"REVIEW_DUE": review.sentence} if review else {}
+        attachments = review_copy(tool, comment_words) if settings.review_comments_attachment else []
         view = PrecheckView(
             reference=tool.reference,
             file_name=tool.record.file_name,
@@ -113,22 +173,25 @@ def compose_replies(
             child_name=tool.record.child.name or "",
             received_at=received_at,
             score=score_view(tool.record),
-            findings=tuple(finding_view(f) for f in tool.findings),
+            findings=tuple(finding_view(f, specific) for f in tool.findings),
             meeting_at=meeting_at,
             mast_address=settings.mast_address,
             rejected_files=not_read if index == 0 else (),
+            sender_unverified=settings.senders_unverified,
+            review_copy_name=attachments[0][0] if attachments else "",
+            counted_items=counted_items(tool.record),
+            review=review,
         )
         envelope = _envelope(settings, sender, message_id, reply_id(message_id, tool.reference, settings))
-        attachments = review_copy(tool) if settings.review_comments_attachment else []
         messages.append(compose_precheck(view, envelope, attachments))
     if not read:
         view = RejectionView(
-            reference=reference_for_message(message_id),
             worker_name=sender_name,
             received_at=received_at,
             files=not_read,
             no_attachment=not not_read,
             mast_address=settings.mast_address,
+            sender_unverified=settings.senders_unverified,
         )
         envelope = _envelope(settings, sender, message_id, reply_id(message_id, "rejection", settings))
         messages.append(compose_rejection(view, envelope))

@@ -152,20 +152,19 @@ def rebuild_docx(record: Assessment, findings: Sequence[Finding],
 
 def comment_text(finding: Finding) -> str:
     """A comment's paragraphs: severity and summary, what was found, the guide, how to fix it."""
-    # Imported here: the catalogue's checks load spaCy, which the builder itself never needs.
-    from mast_intake.validation.catalogue import RULES_BY_CODE
+    # Imported here: the rule texts come from the catalogue, whose checks load spaCy, which the
+    # builder itself (run in a sandboxed child) never needs.
+    from mast_intake.notifier.advice import full_fix, guide_words, rule_summary
 
     heading = SEVERITY_HEADINGS.get(finding.severity, str(finding.severity))
-    rule = RULES_BY_CODE.get(finding.code)
-    if rule is None:
+    summary = rule_summary(finding.code)
+    if not summary:
         return f"{heading}: {finding.message}"
-    how = rule.how_to_fix()
-    example = rule.good_example()
-    if example:
-        how = f"{how} For example: {example}"
-    lines = [f"{heading}: {rule.summary()}", finding.message]
-    if rule.guide:
-        lines.append(f"The good practice guide says: \u201c{rule.guide}\u201d")
+    lines = [f"{heading}: {summary}", finding.message]
+    guide = guide_words(finding.code)
+    if guide:
+        lines.append(f"The good practice guide says: \u201c{guide}\u201d")
+    how = full_fix(finding.code)
     if how:
         lines.append(f"How to put it right: {how}")
     # A newline would start a new comment paragraph in the middle of a sentence.

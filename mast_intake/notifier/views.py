@@ -40,10 +40,13 @@ SEVERITY_INTROS: dict[Severity, str] = {
     Severity.ADVICE: "Suggestions from the good practice guide.",
 }
 
+SENDER_NOT_VERIFIED = "sender not verified"
+"""Said beside the sender wherever mail is taken without sender verification (an explicit setting)."""
+
 NO_ATTACHMENT = "no_attachment"
 """Reason code for an email that carried no Word or PDF attachment at all."""
 
-NOT_REPLIED = frozenset({"sender_not_allowed"})
+NOT_REPLIED = frozenset({"sender_not_allowed", "sender_not_verified"})
 """Reasons that never get a reply to the sender; they go to the admin alert instead."""
 
 REJECTION_TITLES: dict[str, str] = {
@@ -63,6 +66,19 @@ NO_ATTACHMENT_MESSAGE = (
     "Your email did not have a Word (.docx) or PDF file attached. Please reply with the "
     "completed CSE risk guidance tool attached as a Word document (or a PDF saved from Word)."
 )
+
+
+QUOTE_CHARS = 50
+"""How much of the worker's words a one-line list quotes."""
+
+
+def shorten(words: str, limit: int = QUOTE_CHARS) -> str:
+    """``words`` on one line, cut at a word boundary to at most ``limit`` characters plus "..."."""
+    flat = " ".join(words.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0] if " " in flat[:limit] else flat[:limit]
+    return cut.rstrip(" ,.;:") + "..."
 
 
 def band_label(category: str | None) -> str:
@@ -105,7 +121,8 @@ class FindingView:
         message: What was found in this tool, in plain words.
         excerpt: The worker's own words the finding is about ("" when none).
         guide: The good practice guide sentence the finding rests on ("" when none).
-        how_to_fix: What to do to put it right ("" when none).
+        how_to_fix: What to do to put it right, in full ("" when none).
+        short_fix: What to do, in one plain sentence, for emails ("" when none).
     """
 
     code: str
@@ -117,6 +134,18 @@ class FindingView:
     excerpt: str = ""
     guide: str = ""
     how_to_fix: str = ""
+    short_fix: str = ""
+
+    @property
+    def short_label(self) -> str:
+        """The item's label for a one-line list: without its "– Rationale ..." tail, at most 60 characters."""
+        label = self.item_label.split(" \u2013 ", 1)[0]
+        return shorten(label, 60)
+
+    @property
+    def quote(self) -> str:
+        """The worker's words, cut to about ``QUOTE_CHARS`` characters at a word for a one-line list."""
+        return shorten(self.excerpt)
 
     @property
     def must_fix(self) -> bool:
@@ -125,7 +154,8 @@ class FindingView:
 
     @classmethod
     def from_finding(
-        cls, finding: Finding, *, summary: str = "", guide: str = "", how_to_fix: str = ""
+        cls, finding: Finding, *, summary: str = "", guide: str = "", how_to_fix: str = "",
+        short_fix: str = "",
     ) -> FindingView:
         """Copy a model ``Finding``, adding the rule's texts and the item's label."""
         return cls(
@@ -138,6 +168,7 @@ class FindingView:
             excerpt=finding.excerpt,
             guide=guide,
             how_to_fix=how_to_fix,
+            short_fix=short_fix,
         )
 
 
@@ -227,13 +258,11 @@ class RejectedFileView:
     Attributes:
         file_name: The attachment's file name as sent (shown to the sender only, in the body).
         reason: A reason code from ``parsers.rejections.REASONS`` or ``NO_ATTACHMENT``.
-        title: A short phrase saying what was wrong.
-        message: What to do instead (the reason's message).
+        message: What was wrong and what to do instead (the reason's message, which says both).
     """
 
     file_name: str
     reason: str
-    title: str
     message: str
 
     @classmethod
@@ -242,31 +271,33 @@ class RejectedFileView:
         if reason in NOT_REPLIED:
             raise ValueError(f"reason {reason!r} is never replied to; send an admin alert")
         if reason == NO_ATTACHMENT:
-            return cls(file_name, reason, REJECTION_TITLES[reason], NO_ATTACHMENT_MESSAGE)
+            return cls(file_name, reason, NO_ATTACHMENT_MESSAGE)
         if reason not in REASONS:
             raise ValueError(f"unknown rejection reason {reason!r}")
-        return cls(file_name, reason, REJECTION_TITLES[reason], REASONS[reason])
+        return cls(file_name, reason, REASONS[reason])
 
 
 @dataclass(frozen=True)
 class RejectionView:
     """The reply when none of the attachments could be read as a risk tool.
 
+    It has no reference: no case was opened, and the reply threads under the worker's email.
+
     Attributes:
-        reference: The submission id, used in the subject instead of any name.
         worker_name: The sender's display name, for the greeting ("" when unknown).
         received_at: When the email reached the MAST mailbox.
         files: Each file that could not be read (empty when there was no attachment).
         no_attachment: True when the email had no Word or PDF attachment at all.
         mast_address: The mailbox to send the corrected tool to.
+        sender_unverified: Sender verification is off (an explicit setting): the reply says so.
     """
 
-    reference: str
     worker_name: str
     received_at: datetime
     files: tuple[RejectedFileView, ...] = ()
     no_attachment: bool = False
     mast_address: str = "nymast@northyorks.gov.uk"
+    sender_unverified: bool = False
 
     def __post_init__(self) -> None:
         if not self.files and not self.no_attachment:
@@ -276,50 +307,6 @@ class RejectionView:
     def no_attachment_message(self) -> str:
         """What to do when nothing was attached."""
         return NO_ATTACHMENT_MESSAGE
-
-
-@dataclass(frozen=True)
-class PrecheckView:
-    """The pre-check reply to the worker who sent a risk tool.
-
-    Attributes:
-        reference: The submission id (the subject carries this, never the child's name).
-        file_name: The attachment the tool was read from.
-        worker_name: The sender's display name ("" when unknown).
-        child_name: The child's name as written on the tool (body only), or "" when blank.
-        received_at: When the email reached the MAST mailbox.
-        score: Stated and recounted totals and bands.
-        findings: Every finding, in any order; the message groups them by severity.
-        meeting_at: The MAST CSE meeting the tool is expected to go to.
-        mast_address: The mailbox to send a corrected tool to.
-        rejected_files: Other attachments in the same email that could not be read.
-    """
-
-    reference: str
-    file_name: str
-    worker_name: str
-    child_name: str
-    received_at: datetime
-    score: ScoreView
-    findings: tuple[FindingView, ...]
-    meeting_at: datetime
-    mast_address: str = "nymast@northyorks.gov.uk"
-    rejected_files: tuple[RejectedFileView, ...] = ()
-
-    @property
-    def groups(self) -> tuple[FindingGroup, ...]:
-        """Findings grouped by severity, must fix first."""
-        return group_findings(self.findings)
-
-    @property
-    def needs_correction(self) -> bool:
-        """True when any finding is must fix, so a corrected tool is asked for."""
-        return any(f.must_fix for f in self.findings)
-
-    @property
-    def must_fix_count(self) -> int:
-        """How many must-fix findings there are."""
-        return sum(1 for f in self.findings if f.must_fix)
 
 
 Direction = Literal["up", "down", "same"]
@@ -378,6 +365,8 @@ class AgendaCaseView:
         closure_requested: The worker's summary asks to close the CSE case.
         awaiting_correction: Must-fix findings are open and a corrected tool is awaited.
         deferred_from: The earlier meeting's date when the case was carried over, else None.
+        sender_unverified: Sender verification is off (an explicit setting): the worker line
+            says "sender not verified".
     """
 
     reference: str
@@ -399,6 +388,7 @@ class AgendaCaseView:
     closure_requested: bool = False
     awaiting_correction: bool = False
     deferred_from: date | None = None
+    sender_unverified: bool = False
 
     @property
     def kind(self) -> str:
@@ -421,7 +411,8 @@ class AgendaCaseView:
         who = self.worker_name or self.worker_address
         if self.worker_name and self.worker_address:
             who = f"{self.worker_name} <{self.worker_address}>"
-        return f"{who} ({self.team})" if self.team else who
+        who = f"{who} ({self.team})" if self.team else who
+        return f"{who} - {SENDER_NOT_VERIFIED}" if self.sender_unverified else who
 
     @property
     def groups(self) -> tuple[FindingGroup, ...]:
@@ -549,7 +540,8 @@ class CaseNoteView:
         decided_at: When the decision was made.
         notes: Any further words from the meeting ("" when none).
         score: The tool's stated and recounted scores, for the record, if wanted.
-        corrects: Reference of the earlier decision this one corrects, or None.
+        corrects: When the decision this one corrects was made, as that case note gave it (the
+            worker never sees decision numbers), or None.
         correction_reason: Why the earlier decision was corrected ("" when not a correction).
     """
 
@@ -641,11 +633,14 @@ class ReminderView:
         return band_label(self.band)
 
 
-AlertKind = Literal["quarantined", "sender_not_allowed", "repeated_failures", "copied_text"]
+AlertKind = Literal["quarantined", "sender_not_allowed", "sender_not_verified", "repeated_failures",
+                    "database_damaged", "copied_text"]
 
 ALERT_TITLES: dict[str, str] = {
     "quarantined": "A message was moved to quarantine",
     "sender_not_allowed": "A message came from a sender who is not allowed",
+    "sender_not_verified": "Our mail servers do not vouch for a message's sender",
+    "database_damaged": "The nightly database check failed",
     "repeated_failures": "Processing keeps failing",
     "copied_text": "A tool holds a passage from a tool about another child",
 }
@@ -661,7 +656,8 @@ class AlertView:
     single token (no spaces), so free text from a message or a file cannot slip in.
 
     Attributes:
-        kind: What happened: quarantined, sender_not_allowed or repeated_failures.
+        kind: What happened: quarantined, sender_not_allowed, sender_not_verified,
+            repeated_failures or database_damaged.
         occurred_at: When it happened.
         ids: Opaque ids involved (mailbox keys, Message-IDs, submission ids).
         reasons: Reason codes with how many times each occurred, e.g. (("corrupt", 2),).
@@ -696,6 +692,13 @@ DISPLAY_TZ = ZoneInfo("Europe/London")
 def uk_date(value: date) -> str:
     """A date as UK readers write it: "Tuesday 5 May 2026"."""
     return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def dmy_date(value: date) -> str:
+    """A date as case management systems take it: "05/05/2026"."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(DISPLAY_TZ)
+    return f"{value:%d/%m/%Y}"
 
 
 def uk_datetime(value: datetime) -> str:

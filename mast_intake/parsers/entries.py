@@ -85,6 +85,10 @@ def read_answer(cells: list[Cell], wrapped: bool = False) -> Answer:
     if len(cells) >= 2 and (not cells[0].text or score_only(cells[0].text) is not None):
         stated = score_only(cells[0].text) if cells[0].text else None
         cells = cells[1:]
+    elif len(cells) >= 2 and cells[-1].text and score_only(cells[-1].text) is not None:
+        # A separate Score column on the right of the rationale.
+        stated = score_only(cells[-1].text)
+        cells = cells[:-1]
     lines, red_texts = _split_lines(cells)
     previous_ended = True
     for text in lines:

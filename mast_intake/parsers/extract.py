@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
-from mast_intake.language.dates import age_on, find_dates
+from mast_intake.language.aliases import split_alias
+from mast_intake.language.dates import age_and_dob, first_date
 from mast_intake.models.assessment import Assessment, ChildDetails, ItemEntry
 from mast_intake.models.form import DETAILS, ITEMS, Category
 from mast_intake.parsers.entries import read_answer, score_marker
 from mast_intake.parsers.labels import Label, label_strength, match_label
-from mast_intake.parsers.layout import Block, Cell, Para, distinct_cells
+from mast_intake.parsers.layout import Block, Cell, Para, Segment, distinct_cells
 from mast_intake.parsers.rejections import ParseRejected
 
 MIN_ITEMS_FOUND = 15
@@ -25,7 +25,6 @@ _STRONG = 0.9
 _CATEGORY = re.compile(r"\b(low|med(?:ium)?|high)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\b(\d{1,3})\b")
 _CHECKED = re.compile(r"^\s*[\u2612\u2611\u2714\u2713\u25a0xX]\s+")
-_AGE = re.compile(r"\b(\d{1,2})\s*(?:y(?:ea)?rs?\b|y/?o\b)?", re.IGNORECASE)
 _KEYED_KINDS = {"detail", "stated_total", "stated_category", "date_version", "summary"}
 
 
@@ -36,6 +35,8 @@ class _Found:
     summary: list[str] = field(default_factory=list)
     checked_category: str = ""
     in_summary: bool = False
+    # The answer an item label written as a paragraph is gathering, until the next label.
+    open_answer: Cell | None = None
 
 
 def _classify(cell: Cell) -> tuple[Label | None, str]:
@@ -107,20 +108,47 @@ def _read_row(
     return held
 
 
+def _item_with_answer(text: str) -> tuple[Label | None, str]:
+    """An item label and its answer in one paragraph: "Drug & alcohol misuse: 1 - ..."."""
+    for separator in (":", "\t", " \u2013 ", " - "):
+        head, found, tail = text.partition(separator)
+        if found and tail.strip() and label_strength(head) >= _STRONG:
+            label = match_label(head)
+            if label is not None and label.kind == "item" and score_marker(tail)[0] is not None:
+                return label, tail.strip()
+    return None, ""
+
+
 def _read_paragraph(found: _Found, para: Para) -> None:
+    """Read a paragraph: a label (and the answer paragraphs after an item label), or summary text.
+
+    A tool pasted into a new document has no item tables: each item label is a paragraph, and
+    the paragraphs up to the next label are its answer, score first ("Score: 1", "1 -").
+    """
     text = para.text.strip()
     if not text:
         return
-    label, inline = _classify(Cell([para]))
+    label, answer = _item_with_answer(text)
+    first = [Para([Segment(answer)])] if label is not None else []
+    inline = ""
+    if label is None:
+        label, inline = _classify(Cell([para]))
     if label is not None:
+        found.open_answer = None
         if label.kind == "heading":
             if _CHECKED.match(text) and not found.checked_category:
                 category = _CATEGORY.search(text)
                 found.checked_category = category.group(1) if category else ""
             return
+        if label.kind == "item":
+            found.open_answer = Cell(first)
+            _record(found, label, [found.open_answer], "")
+            return
         _record(found, label, [], inline)
         return
-    if found.in_summary:
+    if found.open_answer is not None:
+        found.open_answer.paras.append(para)
+    elif found.in_summary:
         found.summary.append(text)
 
 
@@ -132,17 +160,6 @@ def _category(text: str) -> Category | None:
     return "medium" if word.startswith("med") else word  # type: ignore[return-value]
 
 
-def _age_and_dob(text: str, on: date | None) -> tuple[int | None, date | None]:
-    dob = next((m.value for m in find_dates(text) if m.precision == "day"), None)
-    remainder = text
-    for mention in find_dates(text):
-        remainder = remainder.replace(mention.text, " ")
-    stated = next((int(m.group(1)) for m in _AGE.finditer(remainder) if int(m.group(1)) < 30), None)
-    if stated is None and dob and on:
-        stated = age_on(dob, on)
-    return stated, dob
-
-
 def extract(blocks: list[Block], file_name: str, sha256: str, kind: str,
             wrapped: bool = False) -> Assessment:
     """Build the record from a document's blocks; raises not_a_risk_tool when it is not one."""
@@ -151,6 +168,7 @@ def extract(blocks: list[Block], file_name: str, sha256: str, kind: str,
         if isinstance(block, Para):
             _read_paragraph(found, block)
             continue
+        found.open_answer = None
         above: dict[int, Label | None] = {}
         for row in block.rows:
             above = _read_row(found, row, above)
@@ -168,11 +186,9 @@ def extract(blocks: list[Block], file_name: str, sha256: str, kind: str,
         items[key] = ItemEntry(key, answer.score, answer.rationale, answer.updates, answer.entries)
 
     date_version = found.values.get("date_version", "")
-    assessment_date = next(
-        (m.value for m in find_dates(date_version) if m.precision == "day"), None
-    )
-    fields = {key: found.values.get(key, "") for key in DETAILS}
-    age, dob = _age_and_dob(fields["age_dob"], assessment_date)
+    assessment_date = first_date(date_version)
+    fields = _detail_fields(found.values)
+    age, dob = age_and_dob(fields["age_dob"], assessment_date)
     total_text = found.values.get("stated_total", "")
     total = _NUMBER.search(total_text)
     category_text = found.values.get("stated_category", "") or found.checked_category
@@ -190,6 +206,23 @@ def extract(blocks: list[Block], file_name: str, sha256: str, kind: str,
         stated_category_text=category_text,
         summary="\n".join(found.summary).strip(),
     )
+
+
+def _detail_fields(values: dict[str, str]) -> dict[str, str]:
+    """The 13 detail fields, with separate age and birth-date rows joined and an alias apart.
+
+    "Charlie-Jay Ward (goes by CJ)" or a "Known as" row gives the name and ``known_as``; the
+    alias stays in the record so that the checks know the child by it too.
+    """
+    fields = {key: values.get(key, "") for key in DETAILS}
+    if not fields["age_dob"]:
+        fields["age_dob"] = " / ".join(values[k] for k in ("age", "dob") if values.get(k))
+    name, alias = split_alias(fields["name"])
+    fields["name"] = name
+    known_as = "; ".join(a for a in (alias, values.get("known_as", "").strip()) if a)
+    if known_as:
+        fields["known_as"] = known_as
+    return fields
 
 
 def _score_column_first(groups: list[list[Cell]]) -> list[Cell]:

@@ -20,11 +20,25 @@ _STOPWORDS = frozenset(
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+# Other wordings of the details labels, by the key they fill (keys beyond DETAILS are read
+# into the record's fields too: ``known_as``, and ``age``/``dob`` joined into ``age_dob``).
+REWORDED_DETAILS: dict[str, tuple[str, ...]] = {
+    "name": ("Name", "Child's name", "Young person", "Young person's name", "Full name",
+             "Name of child", "Name of young person"),
+    "known_as": ("Known as", "Alias", "AKA", "Nickname", "Preferred name"),
+    "age_dob": ("Age / D.O.B.", "Age and date of birth", "Age/DOB", "DOB / Age", "D.O.B. / Age"),
+    "age": ("Age", "Current age", "Age (years)"),
+    "dob": ("Date of birth", "DOB", "D.O.B.", "D.o.B", "Birth date", "Born"),
+}
+
+
 @dataclass(frozen=True)
 class Label:
     kind: str  # item, detail, stated_total, stated_category, date_version, summary, heading
     key: str
     words: frozenset[str]
+    # Short retyped labels ("Name", "Known as") match only word for word: "None known" is no label.
+    exact: bool = False
 
 
 def _stem(word: str) -> str:
@@ -55,6 +69,10 @@ def _vocabulary() -> tuple[Label, ...]:
     labels += [Label("detail", spec.key, words_of(spec.label)) for spec in DETAILS.values()]
     # The printed form breaks the name label over two rows: "Child/Young" | "Person's Name ...".
     labels.append(Label("detail", "name", words_of("Child/Young")))
+    # Workers retype the details table: "Name", "D.O.B.", separate "Age" and "Date of birth"
+    # rows, a "Known as" row. Age and date of birth are joined into age_dob by the reader.
+    labels += [Label("detail", key, words_of(text), exact=True)
+               for key, texts in REWORDED_DETAILS.items() for text in texts]
     labels += [
         Label("stated_total", "stated_total", words_of("Risk Assessment score")),
         Label("stated_total", "stated_total", words_of("Total score")),
@@ -88,7 +106,7 @@ VOCABULARY = _vocabulary()
 def _score(words: frozenset[str], extra: frozenset[str], label: Label) -> float:
     """Dice similarity, raised for a shortened label whose every word belongs to ``label``."""
     common = len((words | extra) & label.words)
-    if not common:
+    if not common or (label.exact and words != label.words):
         return 0.0
     dice = min(1.0, 2 * common / (len(words) + len(label.words)))
     precision, recall = common / len(words), common / len(label.words)

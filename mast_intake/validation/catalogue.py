@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from mast_intake.validation.figures import Evaluation, Tally
 from mast_intake.validation.rule import Rule
 from mast_intake.validation.rules.category_mismatch import CategoryMismatch
 from mast_intake.validation.rules.copied_from_other_child import CopiedFromOtherChild
@@ -65,13 +68,30 @@ def catalogue_text() -> str:
     return "\n".join(blocks)
 
 
-def catalogue_markdown() -> str:
-    """The README's rule table."""
-    lines = [
-        "| Code | Severity | About | What it finds | The guide says |",
-        "| --- | --- | --- | --- | --- |",
-    ]
+def catalogue_markdown(tallies: Mapping[str, Tally] | None = None) -> str:
+    """The README's rule table; with ``tallies``, precision and recall on the corpus too."""
+    header = ["Code", "Severity", "About", "What it finds", "The guide says"]
+    if tallies is not None:
+        header += ["Precision", "Recall", "Cases (traps)"]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for rule in RULES:
-        cells = (f"`{rule.code}`", str(rule.severity), rule.scope, rule.summary(), rule.guide)
+        cells = [f"`{rule.code}`", str(rule.severity), rule.scope, rule.summary(), rule.guide]
+        if tallies is not None:
+            tally = tallies.get(rule.code, Tally())
+            cells += [f"{tally.precision:.2f}", f"{tally.recall:.2f}", f"{tally.cases} ({tally.traps})"]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def figures_text(result: Evaluation) -> str:
+    """Precision and recall per code over the corpus, then the cases the checks get wrong."""
+    lines = [f"{'code':<28} {'precision':>9} {'recall':>6} {'TP':>4} {'FP':>3} {'FN':>3}  cases (traps)"]
+    for rule in RULES:
+        t = result.tallies.get(rule.code, Tally())
+        lines.append(
+            f"{rule.code:<28} {t.precision:>9.2f} {t.recall:>6.2f} {t.true_positive:>4} "
+            f"{t.false_positive:>3} {t.false_negative:>3}  {t.cases} ({t.traps})"
+        )
+    for name, got, expected in result.wrong:
+        lines.append(f"wrong: {name}: got {got}, expected {expected}")
     return "\n".join(lines) + "\n"

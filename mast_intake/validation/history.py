@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -99,3 +99,18 @@ class History:
             return None
         earlier = [tool for tool in self.previous if tool.assessment_date and tool.assessment_date < day]
         return max(earlier, key=lambda tool: tool.assessment_date or date.min, default=None)
+
+
+def history_from(previous: Iterable[Assessment], others: Iterable[tuple[int, int, Assessment]],
+                 key: bytes) -> History:
+    """The history of records held in memory: the child's earlier tools (oldest first, numbered
+    from 1) and other children's tools as (child id, tool id, record), fingerprinted with ``key``."""
+    children: dict[str, set[int]] = {}
+    tools: dict[str, set[int]] = {}
+    for child_id, tool_id, record in others:
+        for digest in fingerprints(record, key):
+            children.setdefault(digest, set()).add(child_id)
+            tools.setdefault(digest, set()).add(tool_id)
+    prior = tuple(PriorTool(number, record) for number, record in enumerate(previous, start=1))
+    return History(prior, key, {d: frozenset(c) for d, c in children.items()},
+                   {d: frozenset(t) for d, t in tools.items()})

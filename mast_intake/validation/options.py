@@ -1,5 +1,5 @@
-"""What the checks may be told from outside the record: review intervals, the spaCy model, and
-the earlier tools the cross-tool checks compare with."""
+"""What the checks may be told from outside the record: review intervals, the spaCy model, the
+council's local acronyms, and the earlier tools the cross-tool checks compare with."""
 
 from __future__ import annotations
 
@@ -18,13 +18,15 @@ class CheckOptions:
     medium_weeks: int = 8
     low_weeks: int = 12
     spacy_model: str = ""
+    local_acronyms: frozenset[str] = frozenset()
     # Earlier tools, loaded by the caller; None turns the cross-tool checks off.
     history: History | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CheckOptions:
         review = settings.review
-        return cls(review.high_weeks, review.medium_weeks, review.low_weeks, settings.spacy_model)
+        return cls(review.high_weeks, review.medium_weeks, review.low_weeks, settings.spacy_model,
+                   frozenset(word.strip() for word in settings.local_acronyms if word.strip()))
 
     def with_history(self, history: History) -> CheckOptions:
         """These options for one record, with its earlier tools."""

@@ -1,8 +1,8 @@
 """The quarantine, for administrators: emails set aside by the poll, released or rejected by hand.
 
-An email is quarantined when its sender is outside the allowed domains or it kept failing. The
-page shows only what the service knows without opening it (sender, times, reason, attempts),
-never its contents.
+An email is quarantined when its sender is outside the allowed domains, our mail servers do
+not vouch for its sender, or it kept failing. The page shows only what the service knows
+without opening it (sender, times, reason, attempts), never its contents.
 
 - Release: the email goes back to the inbox (the Maildir adapter moves it; with Exchange the
   administrator moves it in Outlook) and the next poll reads it as if new, without the sender
@@ -27,6 +27,7 @@ from mast_intake.notifier.views import uk_datetime
 
 REASON_LABELS = {
     "sender_not_allowed": "Sender outside the allowed domains",
+    "sender_not_verified": "Our mail servers do not vouch for the sender (possibly forged)",
     "failed_repeatedly": "Could not be processed after several attempts",
 }
 

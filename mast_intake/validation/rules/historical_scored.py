@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import calendar
-import re
 from datetime import date
 
 from mast_intake.language.dates import DateMention
-from mast_intake.language.evidence import event_dates, says_ongoing
+from mast_intake.language.evidence import (
+    ages_mentioned,
+    ended_clauses,
+    event_dates,
+    says_ended,
+    says_ongoing,
+)
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.models.form import is_current_only
@@ -15,13 +20,17 @@ from mast_intake.validation.options import CheckOptions
 from mast_intake.validation.rule import Rule
 from mast_intake.validation.text import excerpt, scored_entries
 
-_SAYS_HISTORICAL = re.compile(r"\bhistoric(?:al|ally)?\b", re.IGNORECASE)
-
 
 def month_before(day: date) -> date:
     """The same day one calendar month earlier (the last day of a shorter month)."""
     year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _in_ended_clause(text: str, mention: DateMention) -> bool:
+    """A date in "none so far this year" or "nothing since 3 May" says when it stopped, not
+    that it is still happening."""
+    return any(start <= mention.start and mention.end <= end for start, end in ended_clauses(text))
 
 
 class HistoricalScored(Rule):
@@ -32,6 +41,13 @@ class HistoricalScored(Rule):
     within the month before it. Older events still matter: please keep them in the item with
     their date, marked as historical, and score 0. A historical entry scored 0 is correct. Dates
     of birth written next to names are not read as the date of an event.
+
+    Every date form counts, read against the assessment date: 15.03.26, 5-5-26, 20/03, w/c 4/5,
+    "Dec 2025/Jan 2026", "in July", "last October", "last summer", "over Christmas", "a
+    fortnight ago", "when she was 12". An item is found when its latest dated evidence is more
+    than a month old and nothing says it is still happening ("still", "ongoing", "every
+    weekend", "since March"), or when it says the concern has ended ("no missing episodes
+    since", "now living with dad and it is going well", "historical") without a recent date.
 
     **Anti-pattern** (assessment dated 10 June 2026)
 
@@ -56,7 +72,8 @@ class HistoricalScored(Rule):
         if record.assessment_date is None:
             return []
         cutoff = month_before(record.assessment_date)
-        births = (record.child.dob,) if record.child.dob else ()
+        dob = record.child.dob
+        births = (dob,) if dob else ()
         findings = []
         for key, item in record.items.items():
             entries = scored_entries(item)
@@ -65,18 +82,24 @@ class HistoricalScored(Rule):
             texts = [e.text for e in entries] + [u.text for u in item.updates]
             if any(says_ongoing(t) for t in texts):
                 continue
-            mentions = [(t, m) for t in texts for m in event_dates(t, record.assessment_date, births)]
+            mentions = [
+                (t, m) for t in texts
+                for m in (*event_dates(t, record.assessment_date, births), *ages_mentioned(t, dob))
+                if not _in_ended_clause(t, m)
+            ]
             days = [m.latest for _, m in mentions] + [u.date for u in item.updates if u.date]
-            if days and max(days) < cutoff and mentions:
+            if days and max(days) >= cutoff:
+                continue
+            if mentions:
                 text, mention = max(mentions, key=lambda pair: pair[1].latest)
                 findings.append(self._dated(key, record.assessment_date, text, mention))
-            elif not days and (said := next((t for t in texts if _SAYS_HISTORICAL.search(t)), None)):
-                match = _SAYS_HISTORICAL.search(said)
+            elif said := next((t for t in texts if says_ended(t)), None):
+                match = says_ended(said)
                 findings.append(self.finding(
                     key,
-                    "This item is scored 1 but the statement says it is historical. Please score 0 "
-                    "for historical information, or add the most recent date if it is still "
-                    "happening.",
+                    "This item is scored 1 but the statement says it is historical or has ended. "
+                    "Please score 0 for historical information, or add the most recent date if it "
+                    "is still happening.",
                     excerpt(said, match.start(), match.end()),
                 ))
         return findings

@@ -6,6 +6,7 @@ import re
 from functools import cache
 
 from spacy.matcher import Matcher
+from spacy.tokens import Span
 
 from mast_intake.language.nlp import parse, pipeline
 from mast_intake.models.assessment import Assessment
@@ -16,6 +17,35 @@ from mast_intake.validation.text import all_texts, excerpt
 
 _SELF = {"IN": ["herself", "himself", "themselves", "themself"]}
 _PUTS = {"IN": ["put", "puts", "putting", "place", "places", "placing", "placed"]}
+# What a child may well choose: "chose to tell her teacher" is no blame.
+_POSITIVE = [
+    "tell", "talk", "speak", "share", "disclose", "engage", "attend", "work", "open", "confide",
+    "accept", "ask", "seek", "contact", "ring", "phone", "call", "report", "keep", "study", "revise",
+    "join", "leave", "end", "stop", "block", "delete",
+    "continue", "complete", "remain",
+]
+# "chose to go to school", "decided to stay at home": the place makes the choice a safe one.
+_SAFE_PLACES = frozenset(
+    "school college lessons class classes work bed home in gran nan grandma grandad mum dad "
+    "church club youth foster carer carers".split()
+)
+_CHOICE_VERBS = frozenset({"go", "stay", "get", "be", "take", "remain", "come", "return", "move", "live"})
+# "her boyfriend ... he decided to drive her": the choice is an adult's, not the child's.
+_ADULTS = frozenset(
+    "boyfriend man men male males adult adults driver he's perpetrator perpetrators uncle "
+    "stepdad partner".split()
+)
+_FAMILY = frozenset("mum mother dad father parents parent family carer carers nan gran".split())
+_NEGATION = frozenset({"not", "n't", "never", "no", "cannot", "nor", "without"})
+# A sentence that questions the wording it quotes or reports is not using it.
+_CHALLENGE = re.compile(
+    r"challeng|rather than|instead of|wrongly|victim[- ]blam"
+    r"|inappropriate|unhelpful|should(?:n't| not) be|can(?:not|'t) consent|unable to consent"
+    r"|not able to consent|no such thing|reframe|re-frame",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"\"[^\"\n]*\"|\u201c[^\u201d\n]*\u201d|\u2018[^\u2019\n]*\u2019(?!\w)"
+                     r"|(?<!\w)'[^'\n]*'(?!\w)")
 # label: (token patterns, suggested rewording)
 TERMS: dict[str, tuple[list[list[dict]], str]] = {
     "promiscuous": (
@@ -55,9 +85,50 @@ TERMS: dict[str, tuple[list[list[dict]], str]] = {
           {"LOWER": {"IN": ["risk", "danger"]}}]],
         "the risk comes from the people exploiting the child: write \"is at risk from\" and who",
     ),
+    "chooses to": (
+        [[{"LOWER": {"IN": ["chooses", "chose", "choosing", "choose", "chosen", "decides", "decided",
+                            "deciding", "opts", "opted", "opting"]}},
+          {"LOWER": "to"}, {"LOWER": {"NOT_IN": _POSITIVE}}],
+         [{"LOWER": {"IN": ["made", "makes", "making"]}}, {"LOWER": {"IN": ["a", "the", "her", "his"]}},
+          {"LOWER": {"IN": ["choice", "decision"]}}, {"LOWER": "to"}, {"LOWER": {"NOT_IN": _POSITIVE}}],
+         [{"LOWER": {"IN": ["her", "his", "their"]}}, {"LOWER": "own", "OP": "?"}, {"LOWER": "choice"}],
+         [{"LOWER": "by"}, {"LOWER": "choice"}],
+         [{"LOWER": {"IN": ["willingly", "voluntarily"]}}],
+         [{"LOWER": "willing"}, {"LOWER": {"IN": ["participant", "participants", "victim", "partner"]}}],
+         [{"LOWER": "of"}, {"LOWER": {"IN": ["her", "his", "their"]}}, {"LOWER": "own"},
+          {"LOWER": "free", "OP": "?"}, {"LOWER": "will"}]],
+        "a child cannot choose to be exploited: describe what draws or pressures the child, e.g. "
+        "\"is being encouraged to go to the flats by older males who give her alcohol\"",
+    ),
+    "sexually active": (
+        [[{"LOWER": "sexually"}, {"LOWER": "active"}, {"LOWER": "with"}],
+         [{"LOWER": {"IN": ["sleeps", "sleeping", "slept"]}}, {"LOWER": "around"}],
+         [{"LOWER": {"IN": ["transactional", "survival"]}}, {"LOWER": "sex"}],
+         [{"LOWER": {"IN": ["exchanges", "exchanging", "exchanged", "trades", "trading", "traded"]}},
+          {"LOWER": "sex"}, {"LOWER": "for"}]],
+        "name it as abuse, e.g. \"is being sexually abused by\" or \"is being given things in "
+        "return for sexual activity by\" and who",
+    ),
+    "lifestyle": (
+        [[{"LOWER": {"NOT_IN": ["healthy", "active", "stable", "settled", "lifestyle", "choice",
+                                "choices"]}}, {"LOWER": "lifestyle"},
+          {"LOWER": {"NOT_IN": ["choice", "choices"]}}]],
+        "describe what is happening and who is harming the child, e.g. \"is being exploited by\"",
+    ),
+    "streetwise": (
+        [[{"LOWER": {"IN": ["streetwise", "street-wise"]}}],
+         [{"LOWER": "risky"}, {"LOWER": {"IN": ["behaviour", "behaviours", "behavior", "lifestyle"]}}],
+         [{"LOWER": {"IN": ["put", "puts", "putting", "places", "placing", "exposes", "exposing"]}},
+          {"LOWER": _SELF}, {"LOWER": {"IN": ["in", "into"]}},
+          {"LOWER": {"IN": ["risky", "dangerous", "unsafe", "vulnerable"]}}],
+         [{"LOWER": {"IN": ["exposes", "exposing", "exposed"]}}, {"LOWER": _SELF}, {"LOWER": "to"}]],
+        "the risk comes from the people exploiting the child: write \"is at risk from\" and who",
+    ),
     "attention seeking": (
         [[{"LOWER": "attention"}, {"LOWER": "-", "OP": "?"}, {"LOWER": {"IN": ["seeking", "seeker"]}}],
-         [{"LOWER": "attention-seeking"}]],
+         [{"LOWER": "attention-seeking"}],
+         [{"LOWER": {"IN": ["enjoys", "enjoyed", "enjoying", "likes", "liked", "loves", "craves", "wants"]}},
+          {"LOWER": {"IN": ["the", "all", "their", "male"]}, "OP": "?"}, {"LOWER": "attention"}]],
         "describe the behaviour and what it may tell us, e.g. \"is asking for help in the only way "
         "she can\"",
     ),
@@ -67,7 +138,8 @@ TERMS: dict[str, tuple[list[list[dict]], str]] = {
 # Words every term above contains: texts without any are not parsed.
 _HINT = re.compile(
     r"promiscu|lifestyle|prostitut|rent boy|sell|sold|sex work|\blie|lying|liar|consen|self\b|selves\b"
-    r"|attention"
+    r"|attention|\bchoo|\bchose|choice|decid|\bopt|willing|voluntar|own (?:free )?will|sexually active"
+    r"|around|\bsex\b|streetwise|street-wise|risky"
 )
 
 
@@ -85,8 +157,13 @@ class JudgementalLanguage(Rule):
     Children cannot consent to their own exploitation and cannot be prostitutes, and the young
     person may read what we write about them. Words such as "promiscuous" or "lifestyle
     choices" put the responsibility on the child, and phrases such as "always tells lies" could
-    be used against them in court. Please describe what is happening to the child and who is
-    harming them instead.
+    be used against them in court. Wording that places the choice or the blame on the child
+    ("chooses to go to the flats", "putting herself at risk", "sexually active with",
+    "prostituting", "consensual", "lifestyle") is found too. Please describe what is happening
+    to the child and who is harming them instead; each finding suggests a rewording. The
+    child's words in quotation marks, another's words the worker quotes, words the worker
+    negates or challenges ("this is not a lifestyle choice"), a safe choice ("chose to tell
+    her teacher") and an adult's choice are not findings.
 
     **Anti-pattern**
 
@@ -115,7 +192,11 @@ class JudgementalLanguage(Rule):
             doc = parse(text, options.spacy_model)
             for match_id, start, end in matcher(doc):
                 span = doc[start:end]
-                found.setdefault(key, []).append((doc.vocab.strings[match_id], span, text))
+                label = doc.vocab.strings[match_id]
+                if (_not_the_workers_words(text, span) or _safe_choice(label, span)
+                        or _not_the_childs_lifestyle(label, span)):
+                    continue
+                found.setdefault(key, []).append((label, span, text))
         findings = []
         for key, matches in found.items():
             advice = "; ".join(
@@ -129,3 +210,36 @@ class JudgementalLanguage(Rule):
                 excerpt(text, span.start_char, span.end_char),
             ))
         return findings
+
+
+def _not_the_workers_words(text: str, span: Span) -> bool:
+    """Quoted words (the child's, or another's the worker reports) and challenged or negated ones."""
+    if any(q.start() <= span.start_char and span.end_char <= q.end() for q in _QUOTED.finditer(text)):
+        return True
+    before = span.doc[max(span.sent.start, span.start - 3): span.start]
+    if any(token.lower_ in _NEGATION for token in before):
+        return True
+    return bool(_CHALLENGE.search(span.sent.text))
+
+
+def _not_the_childs_lifestyle(label: str, span: Span) -> bool:
+    """ "Mum's chaotic lifestyle" is about a parent, not blame on the child."""
+    if label != "lifestyle":
+        return False
+    before = span.doc[max(span.sent.start, span.start - 3): span.start + 1]
+    return any(token.lower_ in _ADULTS | _FAMILY for token in before)
+
+
+def _safe_choice(label: str, span: Span) -> bool:
+    """A choice to go somewhere safe ("chose to go to school"), or an adult's choice, is no blame."""
+    if label != "chooses to":
+        return False
+    subject = span.doc[span.start - 1] if span.start > span.sent.start else None
+    earlier = span.doc[span.sent.start: span.start]
+    if subject is not None and (subject.lower_ in _ADULTS or (
+            subject.lower_ in ("he", "they") and any(t.lower_ in _ADULTS for t in earlier))):
+        return True
+    if span[-1].lower_ not in _CHOICE_VERBS:
+        return False
+    after = span.doc[span.end: span.end + 4]
+    return any(token.lower_ in _SAFE_PLACES for token in after)

@@ -16,7 +16,9 @@ from mast_intake.validation.rule import Rule
 from mast_intake.validation.text import all_texts
 
 NEGATION_WINDOW = 6
-_NEGATIONS = frozenset({"no", "not", "lack", "lacks", "lacking", "without", "any", "none", "nor", "never"})
+_NEGATIONS = frozenset(
+    {"no", "not", "lack", "lacks", "lacking", "without", "any", "none", "nor", "never", "nothing"}
+)
 # Protective factors as workers write them, Signs of Safety terms included.
 _PATTERNS = {
     "PROTECTIVE": [[{"LOWER": {"IN": ["protective", "protecting"]}}]],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 
 from mast_intake.models.assessment import Assessment
@@ -17,12 +18,52 @@ _PLACES_NOT_MOVEMENT = (
 _MOVEMENT = re.compile(
     r"\btraffick\w*|\bcounty lines?\b|\bcuckoo\w*|\bout of (?:the )?(?:area|county|town)\b"
     r"|\b(?:train|bus|coach) tickets?\b"
-    r"|\b(?:taken|driven|moved|transported|collected|brought|sent|picked up)\s+(?:to|from|between|across)\s+"
+    r"|\b(?:taken|took|driven|drove|moved|transported|collected|brought|sent|picked)"
+    r"(?:\s+(?:her|him|them))?(?:\s+(?:up|down|over|back))?"
+    r"\s+(?:to|from|between|across)\s+(?:(?:a|an|the)\s+)?"
     + _PLACES_NOT_MOVEMENT +
     r"(?:another|other|different|a different|various)?\s*(?:[A-Z][a-z]+|towns?|cit(?:y|ies)|count(?:y|ies)"
-    r"|address(?:es)?|houses?|flats?|propert(?:y|ies)|hotels?)",
+    r"|address(?:es)?|houses?|flats?|propert(?:y|ies)|hotels?)"
+    # Carrying or delivering from one named place to another: "a package from Middlesbrough to York".
+    r"|\b(?:carry\w*|deliver\w*|dropp?\w*|run\w*|transport\w*|moving)\b[^.;]{0,40}?"
+    r"\bfrom\s+[A-Z][a-z]+\s+to\s+[A-Z][a-z]+",
 )
+# Found somewhere: movement when the town is not in the child's own address.
+_FOUND_IN = re.compile(r"\b(?:found|located|traced|recovered)\s+(?:in|at)\s+(?P<town>[A-Z][a-z]{2,})")
+_NOT_TOWNS = frozenset({"The", "His", "Her", "Their", "School", "Home", "Hospital", *calendar.month_name[1:],
+                        *calendar.day_name})
 _ALREADY = re.compile(r"\b(?:NRM|national referral mechanism)\b", re.IGNORECASE)
+
+
+# Family, carers and professionals taking the child somewhere is not trafficking.
+_FAMILY_BEFORE = re.compile(
+    r"\b(?:mum|mam|mother|dad|father|nan|gran|grandma|grandad|aunt|auntie|uncle|carers?|foster|"
+    r"teacher|school|police|ambulance|social worker|sister|brother|family)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+_MOVING_VERBS = frozenset("taken took driven drove moved transported collected brought sent picked".split())
+
+
+def _movement(text: str) -> re.Match | None:
+    """The first sign of the child being moved by others (not by family or professionals)."""
+    for match in _MOVEMENT.finditer(text):
+        moved_by = match.group(0).split()[0].lower() in _MOVING_VERBS
+        if not (moved_by and _FAMILY_BEFORE.search(text[: match.start()])):
+            return match
+    return None
+
+
+def _found_away(text: str, address: str) -> re.Match | None:
+    """The child found in a town that is not in their address (only known with an address)."""
+    if not address:
+        return None
+    for match in _FOUND_IN.finditer(text):
+        town = match.group("town")
+        if town not in _NOT_TOWNS and town.lower() not in address:
+            return match
+    return None
 
 
 class NrmConsider(Rule):
@@ -32,7 +73,9 @@ class NrmConsider(Rule):
     being moved. It need not cross a border or a county: it can be from one house to another
     on the same street. Where trafficking is suspected, please consider a National Referral
     Mechanism referral, discussed at the MAST CSE meeting, and share the information with the
-    police.
+    police. Signs read: trafficking, county lines and cuckooing named; being taken, driven,
+    picked up or sent to or from another place, address or hotel; carrying things from one
+    town to another; travel tickets; being found in a town that is not in the child's address.
 
     **Anti-pattern**
 
@@ -58,8 +101,9 @@ class NrmConsider(Rule):
         texts = list(all_texts(record))
         if any(_ALREADY.search(text) for _, text in texts):
             return []
+        address = record.child.fields.get("address", "").lower()
         for _, text in texts:
-            match = _MOVEMENT.search(text)
+            match = _movement(text) or _found_away(text, address)
             if match:
                 return [self.finding(
                     None,

@@ -9,7 +9,7 @@ from itertools import combinations
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from mast_intake.language.evidence import event_dates
+from mast_intake.language.specifics import Specifics, specifics_of
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.models.form import ITEMS
@@ -21,46 +21,65 @@ from mast_intake.validation.text import excerpt, scored_entries
 # this much less when they also give the same day.
 SAME_WORDS = 0.6
 SAME_WORDS_SAME_DAY = 0.45
+# Paraphrases share few words: the same day with one shared specific (time, person or place,
+# platform, vehicle, amount), or two kinds of shared specific and some shared words, will do.
+SOME_WORDS = 0.2
+_NOT_COUNTED = frozenset(STOP_WORDS) | {"source"}
 
 
 @dataclass
 class _Statement:
-    """A scored statement as the comparison needs it: its words, and the days it names."""
+    """A scored statement as the comparison needs it: its words, and the specifics it names."""
 
     item: str
     text: str
     words: frozenset[str]
     record: Assessment
-    _days: frozenset[date] | None = None
+    leave_out: frozenset[str]
+    _specifics: Specifics | None = None
+
+    @property
+    def specifics(self) -> Specifics:
+        # Reading dates and names is the costly part: only done for pairs that get that far.
+        if self._specifics is None:
+            births = (self.record.child.dob,) if self.record.child.dob else ()
+            self._specifics = specifics_of(self.text, self.record.assessment_date, births, self.leave_out)
+        return self._specifics
 
     @property
     def days(self) -> frozenset[date]:
-        # Reading dates is the costly part, so only statements whose words overlap get it.
-        if self._days is None:
-            births = (self.record.child.dob,) if self.record.child.dob else ()
-            mentions = event_dates(self.text, self.record.assessment_date, births)
-            self._days = frozenset(m.value for m in mentions if m.precision == "day")
-        return self._days
+        return self.specifics.days
+
+
+def _child_names(record: Assessment) -> frozenset[str]:
+    written = " ".join((record.child.name or "", record.child.fields.get("known_as", "")))
+    return frozenset(re.findall(r"[a-z]+", written.lower()))
 
 
 def _statements(record: Assessment) -> list[_Statement]:
-    leave_out = frozenset(w.lower() for w in (record.child.name or "").split()) | {"source"}
+    leave_out = _child_names(record)
     statements = []
     for key, item in record.items.items():
         for entry in scored_entries(item):
-            words = frozenset(re.findall(r"[a-z]{3,}", entry.text.lower())) - STOP_WORDS - leave_out
+            words = frozenset(re.findall(r"[a-z]{3,}", entry.text.lower())) - _NOT_COUNTED - leave_out
             if words:
-                statements.append(_Statement(key, entry.text, words, record))
+                statements.append(_Statement(key, entry.text, words, record, leave_out))
     return statements
 
 
 def _same_incident(a: _Statement, b: _Statement) -> bool:
     overlap = len(a.words & b.words) / len(a.words | b.words)
-    if overlap < min(SAME_WORDS, SAME_WORDS_SAME_DAY):
-        return False
     if a.days and b.days and not a.days & b.days:
-        return False
-    return overlap >= (SAME_WORDS_SAME_DAY if a.days & b.days else SAME_WORDS)
+        # Different days are different incidents, unless one night runs into the next morning
+        # and the two tell it with the same specifics (a time and a vehicle, say).
+        next_day = any(abs((x - y).days) == 1 for x in a.days for y in b.days)
+        return next_day and len(a.specifics.shared_kinds(b.specifics)) >= 2
+    if overlap >= SAME_WORDS:
+        return True
+    shared = a.specifics.shared_kinds(b.specifics)
+    if a.days & b.days:
+        return overlap >= SAME_WORDS_SAME_DAY or bool(shared)
+    return len(shared) >= 2 and overlap >= SOME_WORDS
 
 
 class RepeatedPoint(Rule):
@@ -68,8 +87,12 @@ class RepeatedPoint(Rule):
 
     The score is one point at most for each risk or vulnerability. Two statements scored in
     one item, or one incident scored under two items, count the same thing twice and make
-    the total look higher than it is. Please score each item once: give the strongest recent
-    example its point, and add further detail to the same statement without a second score.
+    the total look higher than it is. An incident is recognised by its specifics, not only by
+    copied words: the same day with the same time, person, place, platform, vehicle or amount
+    ("Monday 7th September, fifteen withheld calls" and "Mon 7/9, 15 calls from withheld
+    numbers"); statements on different days are different incidents. Please score each item
+    once: give the strongest recent example its point, and add further detail to the same
+    statement without a second score.
     When one incident fits two items, score it under the one it fits best and mention it
     unscored in the other, or in the summary.
 

@@ -6,6 +6,7 @@ import re
 from functools import cache
 
 from spacy.matcher import Matcher
+from spacy.tokens import Span
 
 from mast_intake.language.nlp import parse, pipeline
 from mast_intake.language.people import is_named_or_described
@@ -38,13 +39,24 @@ def _matcher(model: str) -> Matcher:
     return matcher
 
 
+_NEGATION = frozenset({"no", "not", "n't", "never", "without"})
+
+
+def _negated(span: Span) -> bool:
+    """ "doesn't have a boyfriend", "no boyfriend": nobody is there to name."""
+    before = span.doc[max(span.sent.start, span.start - 3): span.start]
+    return any(token.lower_ in _NEGATION for token in before)
+
+
 class UnnamedPerson(Rule):
     """A boyfriend, girlfriend, older male or friend is mentioned without a name or description.
 
     Details of the people around the child help the police and MAST identify who may pose a
     risk and disrupt the exploitation. Please add the person's name and anything known about
     them: age, description, car, where they live or spend time. If the name is not known,
-    please say so and describe them.
+    please say so and describe them. A person named, nicknamed or described (age, looks, car
+    or plate, where they live or work) in the same sentence is not a finding, nor is a
+    sentence saying there is nobody ("she doesn't have a boyfriend").
 
     **Anti-pattern**
 
@@ -73,7 +85,7 @@ class UnnamedPerson(Rule):
                 continue
             doc = parse(text, options.spacy_model)
             for span in matcher(doc, as_spans=True):
-                if not is_named_or_described(span.sent, child):
+                if not _negated(span) and not is_named_or_described(span.sent, child):
                     findings[key] = self.finding(
                         key,
                         f'"{span.text}" is mentioned without a name or description. Please add '

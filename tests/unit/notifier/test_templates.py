@@ -147,15 +147,33 @@ def test_findings_grouped_and_ordered_by_severity():
         assert should < body.index("SHOULD_ONE") < advice < body.index("ADVICE_ONE")
 
 
-def test_each_finding_shows_label_quote_guide_and_fix():
-    text, html = render("precheck", f.precheck())
+def test_each_finding_is_one_line_of_label_short_fix_and_quote_without_the_long_texts():
+    text, html = render("precheck", f.precheck(findings=(
+        f.finding("MUST_TWO", Severity.MUST_FIX, short_fix="Do the short thing."),)))
+    line = 'Periods of going missing overnight or longer: Do the short thing. "words quoted for MUST_TWO"'
+    assert "1. " + line in text.splitlines()
+    curly = line.replace('"', "\u201c", 1).replace('"', "\u201d")
+    assert curly in " ".join(text_of(html).split())
     for body in (text, text_of(html)):
-        assert "Periods of going missing overnight or longer" in body
-        assert "Additional professional comments (summary)" in body
-        assert "The whole tool" in body
-        assert "words quoted for MUST_TWO" in body
-        assert "Guide sentence for MUST_TWO." in body
-        assert "How to fix MUST_TWO." in body
+        # The guide's words and the long fix live in the review copy's Word comments.
+        assert "Guide sentence for MUST_TWO." not in body
+        assert "How to fix MUST_TWO." not in body
+
+
+def test_long_quotes_are_cut_to_one_line():
+    words = "went out with friends and came home late on many nights " * 4
+    text, _ = render("precheck", f.precheck(findings=(f.finding("M", Severity.MUST_FIX, excerpt=words),)))
+    line = next(line for line in text.splitlines() if line.startswith("1. "))
+    assert line.endswith('..."') and len(line) < 160
+
+
+def test_the_review_copy_is_named_in_one_sentence():
+    text, html = render("precheck", f.precheck(review_copy_name="risk tool v2 - MAST review.docx"))
+    for body in (text, text_of(html)):
+        sentence = next(s for s in body.split("\n") if "MAST review.docx" in s)
+        assert "Word comment" in sentence and "how to put it right" in sentence
+    text, _ = render("precheck", f.precheck())
+    assert "MAST review.docx" not in text
 
 
 def test_group_findings_skips_empty_groups_and_keeps_order():
@@ -167,9 +185,9 @@ def test_group_findings_skips_empty_groups_and_keeps_order():
 def test_must_fix_asks_for_a_corrected_tool_and_says_it_stays_on_the_agenda():
     text, html = render("precheck", f.precheck())
     for body in (text, text_of(html)):
-        assert "corrected tool" in body.lower()
-        assert "2 points must be fixed" in body
-        assert "awaiting a corrected tool" in body
+        assert "please fix 2 points and send the tool again" in body.lower()
+        assert "waiting for a corrected tool" in body
+        assert body.index("Monday 4 May 2026 at 09:30") < body.index("Must fix (2)")
 
 
 def test_no_must_fix_does_not_ask_for_correction():
@@ -186,33 +204,32 @@ def test_score_mismatch_is_shown_clearly():
     view = f.precheck(score=f.score(stated=14, computed=9))
     text, html = render("precheck", view)
     for body in (text, text_of(html)):
-        assert "These are different" in body
-        assert "14" in body and "9" in body
+        assert "You gave a total of 14. We counted 9" in body
         assert "Medium" in body and "Low" in body
-        assert "not the band our count falls in" in body or "risk category is different" in body
+        assert "Your tool gives the risk level as Medium. Our count gives Low." in body
 
 
 def test_band_only_mismatch_is_shown():
     view = f.precheck(score=f.score(stated=9, computed=9, stated_band="high"))
     text, _ = render("precheck", view)
-    assert "These are different" not in text
-    assert "(High) is not the band our count falls in (Low)" in text
-    assert "explain why in the summary" in text
+    assert "You gave a total" not in text
+    assert "Your tool gives the risk level as High. Our count gives Low." in text
+    assert "say why in the summary" in text
 
 
 def test_matching_score_says_so_and_missing_total_is_not_given():
     text, _ = render("precheck", f.precheck())
     assert "match our count" in text
     text, _ = render("precheck", f.precheck(score=f.score(stated=None, computed=5)))
-    assert "Total on your tool: not given (Not given)" in text
+    assert "On your tool: not given (Not given)" in text
 
 
-def test_precheck_names_meeting_and_conference_call():
+def test_precheck_names_meeting_and_joining_by_phone():
     text, html = render("precheck", f.precheck())
     for body in (text, text_of(html)):
         assert "Monday 4 May 2026 at 09:30" in body
-        assert "agreed at the MAST CSE meeting" in body
-        assert "conference call" in body
+        assert "MAST agrees the risk level at the meeting" in body
+        assert "join the meeting by phone" in body
 
 
 def test_precheck_lists_other_files_that_could_not_be_read():
@@ -332,7 +349,7 @@ def test_reminder_and_escalation():
 
 def test_alert_has_no_child_data_and_refuses_free_text():
     text, html = render("alert", f.alert())
-    assert "corrupt: 2" in text and "SUB-2026-0044" in text
+    assert "corrupt: 2" in text and "MAST-44" in text
     for word in ("Child:", f.CHILD, "Dear"):
         assert word not in text and word not in text_of(html)
     with pytest.raises(ValueError):

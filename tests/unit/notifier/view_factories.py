@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from mast_intake.models.finding import Severity
 from mast_intake.notifier.agenda import consider_band
+from mast_intake.notifier.precheck_view import PrecheckView
 from mast_intake.notifier.views import (
     ActionView,
     AgendaCaseView,
@@ -15,7 +16,6 @@ from mast_intake.notifier.views import (
     AlertView,
     CaseNoteView,
     FindingView,
-    PrecheckView,
     RejectedFileView,
     RejectionView,
     ReminderView,
@@ -69,7 +69,7 @@ def score(
 def precheck(**kw) -> PrecheckView:
     """A pre-check view with one finding of each severity, given out of order."""
     values = dict(
-        reference="SUB-2026-0042",
+        reference="MAST-42",
         file_name="risk tool v2.docx",
         worker_name=WORKER,
         child_name=CHILD,
@@ -90,7 +90,6 @@ def precheck(**kw) -> PrecheckView:
 def rejection(**kw) -> RejectionView:
     """A rejection view with one scanned file."""
     values = dict(
-        reference="SUB-2026-0043",
         worker_name=WORKER,
         received_at=RECEIVED,
         files=(RejectedFileView.for_reason("scan0001.pdf", "scanned"),),
@@ -145,7 +144,7 @@ def agenda(cases: tuple[AgendaCaseView, ...] | None = None) -> AgendaView:
 def case_note(**kw) -> CaseNoteView:
     """A decision case note with two actions."""
     values = dict(
-        reference="SUB-2026-0042",
+        reference="MAST-42",
         child_name=CHILD,
         worker_name=WORKER,
         agreed_band="medium",
@@ -167,7 +166,7 @@ def case_note(**kw) -> CaseNoteView:
 def reminder(**kw) -> ReminderView:
     """A review reminder for a medium-risk tool that is overdue."""
     values = dict(
-        reference="SUB-2026-0001",
+        reference="MAST-01",
         child_name=CHILD,
         worker_name=WORKER,
         worker_address="pat.example@northyorks.gov.uk",
@@ -186,7 +185,7 @@ def alert(**kw) -> AlertView:
     values = dict(
         kind="quarantined",
         occurred_at=datetime(2026, 5, 4, 6, 0, tzinfo=UTC),
-        ids=("<abc123@mail.example>", "SUB-2026-0044"),
+        ids=("<abc123@mail.example>", "MAST-44"),
         reasons=(("corrupt", 2), ("too_large", 1)),
         count=3,
     )

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from mast_intake.models.assessment import Assessment, ChildDetails, Entry, ItemEntry
 from mast_intake.models.form import ITEMS
-from mast_intake.validation.history import History, PriorTool, fingerprints
+from mast_intake.validation.history import History, history_from
 from tests.fixtures.factory import FormSpec, ItemAnswer, RedUpdate, base_spec, expected_record, with_answers
 
 KEY = b"fictional-fingerprint-key-for-tests"
@@ -182,19 +182,10 @@ def record_of(spec: FormSpec) -> Assessment:
     )
 
 
-def history_of(previous: Iterable[Assessment], others: Iterable[tuple[int, int, Assessment]],
-               key: bytes = KEY) -> History:
+def history_of(previous: Iterable[Assessment], others: Iterable[tuple[int, int, Assessment]]) -> History:
     """The history the poll cycle would load: the child's earlier tools, and the fingerprints of
     other children's tools ((child id, tool id, record))."""
-    children: dict[str, set[int]] = {}
-    tools: dict[str, set[int]] = {}
-    for child_id, tool_id, record in others:
-        for digest in fingerprints(record, key):
-            children.setdefault(digest, set()).add(child_id)
-            tools.setdefault(digest, set()).add(tool_id)
-    prior = tuple(PriorTool(i, r) for i, r in enumerate(previous, start=1))
-    return History(prior, key, {d: frozenset(c) for d, c in children.items()},
-                   {d: frozenset(t) for d, t in tools.items()})
+    return history_from(previous, others, KEY)
 
 
 def red(text: str, day: date | None) -> RedUpdate:

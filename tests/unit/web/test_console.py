@@ -71,7 +71,7 @@ def test_coordinator_records_a_decision_and_the_case_note_is_sent(console: Conso
     assert response.status_code == 303
     page = console.client.get(response.headers["location"]).text
     assert "Decision D-1 recorded" in page and "Safety plan review" in page
-    assert any("MAST CSE decision, ref MAST-1" in s for s in _outbox_subjects(console))
+    assert any("MAST CSE decision, MAST-1" in s for s in _outbox_subjects(console))
     assert console.audit(action="decided")[0].actor == "cora.coordinator"
     # Deciding again is a correction, and needs a reason.
     token = console.csrf("/submissions/1")
