@@ -9,6 +9,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from mast_intake.config.settings import Settings
+from mast_intake.intake.across_tools import AcrossTools
 from mast_intake.intake.mailbox import Mailbox
 from mast_intake.intake.poll import PollContext
 from mast_intake.intake.sender_verification import SenderVerifier, build_sender_verifier
@@ -21,6 +22,7 @@ from mast_intake.notifier.outbox import deliver
 from mast_intake.parsers import parse_bytes
 from mast_intake.protection.attachments import AttachmentStore, StoredAttachment, make_private_dir
 from mast_intake.protection.crypto import sealer_from_settings
+from mast_intake.protection.fingerprint_keys import fingerprint_keys
 from mast_intake.protection.keys import verify_keys
 from mast_intake.protection.subject_access import load_attachment
 from mast_intake.storage import make_engine, make_session_factory
@@ -85,6 +87,7 @@ class App:
     clock: Callable[[], datetime] = utc_now
     sealer: Sealer = field(default_factory=PlainText, repr=False)
     attachments: AttachmentStore | None = None
+    across_tools: AcrossTools | None = None
     _mailbox: Mailbox | None = field(default=None, repr=False)
     _mailer: Mailer | None = field(default=None, repr=False)
 
@@ -104,7 +107,7 @@ class App:
         """A poll cycle's context that sends each message's replies as soon as they commit."""
         return PollContext(self.settings, self.mailbox, self.uow, self.parse, self.check, self.clock,
                            self.sender_verifier, attachments=self.attachments,
-                           after_commit=self.send_outbox)
+                           after_commit=self.send_outbox, across_tools=self.across_tools)
 
     def send_outbox(self) -> None:
         """Send whatever the outbox holds."""
@@ -162,6 +165,7 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] = utc_now,
         clock=clock,
         sealer=sealer,
         attachments=attachments,
+        across_tools=AcrossTools(settings, options, fingerprint_keys(sealer, settings.data_dir), clock),
     )
 
 

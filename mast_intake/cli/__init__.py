@@ -47,7 +47,7 @@ def settings_of(ctx: click.Context) -> Settings:
 
 def _register() -> None:
     # Commands live in their own modules; importing them attaches them to ``main``.
-    from mast_intake.cli import check, database, meeting, protection, rules, service, web  # noqa: F401
+    from mast_intake.cli import check, database, meeting, protection, report, rules, service, web  # noqa: F401
 
 
 _register()

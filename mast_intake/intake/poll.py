@@ -37,6 +37,7 @@ from datetime import datetime
 
 from mast_intake.config.settings import Settings
 from mast_intake.domain.reference import format_reference
+from mast_intake.intake.across_tools import AcrossTools
 from mast_intake.intake.crashpoints import crashpoint
 from mast_intake.intake.digest import Digest, queue_digest
 from mast_intake.intake.mailbox import Mailbox, MailboxError
@@ -98,6 +99,8 @@ class PollContext:
     # Called after each message is handled, its replies committed to the outbox: sends them
     # now rather than after the whole batch. None leaves the outbox to the caller.
     after_commit: Callable[[], None] | None = None
+    # Checks against the child's earlier tools and other children's (intake/across_tools.py).
+    across_tools: AcrossTools | None = None
 
 
 def may_submit(ctx: PollContext, incoming: Incoming) -> str | None:
@@ -215,6 +218,8 @@ def _store(ctx: PollContext, uow: AbstractUnitOfWork, incoming: Incoming,
             bool(uow.decisions.for_child(child.id))
             or outcome.child.fields.get("previous_cse", "").strip().lower().startswith("yes")
         )
+        if ctx.across_tools is not None:  # hook: checks against earlier tools, before storing
+            findings = ctx.across_tools.check(uow, outcome, child, findings)  # type: ignore[arg-type]
         submission = uow.submissions.add(
             **common, kind=outcome.kind, status="parsed", record=record_to_storage(outcome),
             findings=[f.to_dict() for f in findings], child_id=child.id if child else None,
@@ -222,6 +227,8 @@ def _store(ctx: PollContext, uow: AbstractUnitOfWork, incoming: Incoming,
             stated_category=outcome.stated_category, computed_total=outcome.computed_total,
             computed_category=outcome.computed_category,
         )
+        if ctx.across_tools is not None:  # hook: keep its fingerprints, alert to a copied passage
+            ctx.across_tools.remember(uow, submission, outcome, findings)  # type: ignore[arg-type]
         needs_correction = any(f.severity == Severity.MUST_FIX for f in findings)
         uow.agenda.enqueue(submission, is_review, needs_correction)
         original = next(a.data for a in incoming.attachments if a.sha256 == sha256)

@@ -26,6 +26,10 @@ SHORT_FIXES: dict[str, str] = {
     "LEAVING_CARE": "Ask for a leaving care worker now, not at 17 and a half.",
     "NRM_CONSIDER": "Think about a referral to the NRM, as the child may have been moved to be abused.",
     "REVIEW_DUE": "Send an updated tool by the review date.",
+    "COPIED_FROM_OTHER_CHILD": "Take out the words from another child's tool. Write about this child only.",
+    "STALE_SCORE_CARRIED": "Add the date you last saw this, or score it 0 if it has stopped.",
+    "SUMMARY_NOT_UPDATED": "Update the summary, even just to say the risk is the same.",
+    "UPDATE_WITHOUT_DATE": "Put the date at the start of this update.",
 }
 
 
@@ -40,6 +44,7 @@ WHOLE_TOOL_PLACES: dict[str, str] = {
     "LEAVING_CARE": "Age",
     "NRM_CONSIDER": "Moved or trafficked",
     "REVIEW_DUE": "Review date",
+    "SUMMARY_NOT_UPDATED": "Summary",
 }
 """Where on the form a finding about the whole tool is, named as the worker would look for it."""
 

@@ -643,7 +643,8 @@ class ReminderView:
 
 
 AlertKind = Literal["quarantined", "sender_not_allowed", "sender_not_verified", "repeated_failures",
-                    "database_damaged", "poll_digest"]
+                    "database_damaged", "poll_digest",
+                    "copied_text"]
 
 ALERT_TITLES: dict[str, str] = {
     "quarantined": "A message was moved to quarantine",
@@ -652,6 +653,7 @@ ALERT_TITLES: dict[str, str] = {
     "database_damaged": "The nightly database check failed",
     "repeated_failures": "Processing keeps failing",
     "poll_digest": "Messages were moved to quarantine in the last poll",
+    "copied_text": "A tool holds a passage from a tool about another child",
 }
 
 _SAFE_TOKEN = re.compile(r"^[A-Za-z0-9_.:@<>/+=-]{1,200}$")
@@ -666,8 +668,8 @@ class AlertView:
 
     Attributes:
         kind: What happened: quarantined, sender_not_allowed, sender_not_verified,
-            repeated_failures, database_damaged, or poll_digest (everything one poll cycle
-            quarantined, in one alert).
+            repeated_failures, database_damaged, poll_digest (everything one poll cycle
+            quarantined, in one alert) or copied_text (a tool holds another child's text).
         occurred_at: When it happened.
         ids: Opaque ids involved (mailbox keys, Message-IDs, submission ids).
         reasons: Reason codes with how many times each occurred, e.g. (("corrupt", 2),).

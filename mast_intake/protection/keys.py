@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from mast_intake.intake.across_tools import refingerprint
 from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.protection.attachments import AttachmentStore
 from mast_intake.protection.crypto import (
@@ -27,6 +28,7 @@ from mast_intake.protection.crypto import (
     SealedDataError,
     is_sealed,
 )
+from mast_intake.protection.fingerprint_keys import ring_fingerprint_keys
 from mast_intake.storage.repositories import DataProtectionRepository
 from mast_intake.storage.sealing import Sealer
 
@@ -97,6 +99,8 @@ def rotate_keys(uow_factory: Callable[[], SqlUnitOfWork], sealer: Sealer, store:
             raise EncryptionKeyError(
                 f"a stored value cannot be opened ({exc}); nothing was changed") from None
         counts["attachment_files"] = len(files)
+        if not check_only:
+            counts["text_fingerprint"] = refingerprint(uow, ring_fingerprint_keys(sealer)[0])
         if check_only:
             return {"checked": counts, "key_id": sealer.current.key_id}
         uow.audit.append(actor, "rekeyed", "database", sealer.current.key_id, _json(counts))

@@ -352,5 +352,39 @@ class WebUser(StorageModel, table=True):
     last_login_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
+class TextFingerprint(StorageModel, table=True):
+    """One keyed hash of a run of words in a parsed tool's rationales or summary.
+
+    Lets a later tool be compared with every earlier one (``validation/history.py``) without
+    keeping any more text: the HMAC gives back no words. Goes with its submission and child.
+    """
+
+    __tablename__ = "text_fingerprint"
+    __table_args__ = (
+        sa.UniqueConstraint("submission_id", "digest"),
+        sa.Index("ix_text_fingerprint_digest", "digest"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", nullable=False, ondelete="CASCADE")
+    child_id: int = Field(foreign_key="child.id", nullable=False, ondelete="CASCADE")
+    digest: str = Field(sa_type=sa.String(32), nullable=False)
+
+
+class ToolFact(StorageModel, table=True):
+    """What the partnership report reads from a sealed record, kept so it is opened only once.
+
+    ``sex`` is one of the report's categories (female, male, other, not recorded), never the
+    words written on the tool; ``codes`` are its findings' check codes, space-separated (codes
+    only, never a finding's words). Goes with its submission.
+    """
+
+    __tablename__ = "tool_fact"
+
+    submission_id: int = Field(foreign_key="submission.id", primary_key=True, ondelete="CASCADE")
+    sex: str = Field(sa_type=sa.String(16), nullable=False)
+    codes: str = Field(default="", sa_type=sa.Text, nullable=False)
+
+
 # Tables whose rows are never changed once written; the database refuses it too (see migrations).
 APPEND_ONLY = ("decision", "audit_log")

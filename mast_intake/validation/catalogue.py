@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from mast_intake.validation.figures import Evaluation, Tally
 from mast_intake.validation.rule import Rule
 from mast_intake.validation.rules.category_mismatch import CategoryMismatch
+from mast_intake.validation.rules.copied_from_other_child import CopiedFromOtherChild
 from mast_intake.validation.rules.historical_scored import HistoricalScored
 from mast_intake.validation.rules.initials_only import InitialsOnly
 from mast_intake.validation.rules.judgemental_language import JudgementalLanguage
@@ -21,7 +22,10 @@ from mast_intake.validation.rules.repeated_point import RepeatedPoint
 from mast_intake.validation.rules.review_due import ReviewDue
 from mast_intake.validation.rules.score_mismatch import ScoreMismatch
 from mast_intake.validation.rules.score_without_rationale import ScoreWithoutRationale
+from mast_intake.validation.rules.stale_score_carried import StaleScoreCarried
+from mast_intake.validation.rules.summary_not_updated import SummaryNotUpdated
 from mast_intake.validation.rules.unnamed_person import UnnamedPerson
+from mast_intake.validation.rules.update_without_date import UpdateWithoutDate
 
 RULES: tuple[Rule, ...] = (
     InitialsOnly(),
@@ -40,6 +44,11 @@ RULES: tuple[Rule, ...] = (
     LeavingCare(),
     NrmConsider(),
     ReviewDue(),
+    # Against earlier tools (given in CheckOptions.history), and the updates they need.
+    CopiedFromOtherChild(),
+    StaleScoreCarried(),
+    SummaryNotUpdated(),
+    UpdateWithoutDate(),
 )
 
 

@@ -5,7 +5,10 @@ findings it must raise as "CODE:item" ("CODE:" for the whole tool); a case expec
 a trap and says why in ``trap``. A case gives only what it is about; everything else is a clean
 tool: a named child with a date of birth, an assessment date, a summary with a view and a
 protective factor, every item 0, and a stated total and category that match the items.
-``item``/``score``/``text`` is shorthand for a single scored statement.
+``item``/``score``/``text`` is shorthand for a single scored statement. For the checks against
+earlier tools, ``[[case.previous]]`` tables are the same child's earlier tools (oldest first) and
+``[[case.other_children]]`` tables are tools about other children (each with a ``child_id``),
+described like a case and fingerprinted with a fixed corpus key.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from mast_intake.language.dates import age_and_dob, first_date
 from mast_intake.models.assessment import Assessment, ChildDetails, Entry, ItemEntry, Update
 from mast_intake.models.form import ITEMS, band_for
 from mast_intake.validation.figures import Evaluation, Tally
+from mast_intake.validation.history import History, history_from
 from mast_intake.validation.options import CheckOptions
 from mast_intake.validation.run import run_checks
 
@@ -28,6 +32,12 @@ DEFAULT_SUMMARY = (
     "I am worried that Nia is being groomed by older males she meets online and in the town "
     "centre. What is working well: Nia has a close relationship with her grandmother."
 )
+# Another child's tool has its own summary unless the case gives one.
+OTHER_SUMMARY = (
+    "Kit has been seen with a group of older youths near the skate park and her grades have "
+    "dropped. What is working well: Kit trusts her form tutor."
+)
+CORPUS_KEY = b"fictional-fingerprint-key-for-the-corpus"
 
 
 @dataclass(frozen=True)
@@ -106,8 +116,20 @@ def record_from_case(case: dict) -> Assessment:
     return record
 
 
+def history_from_case(case: dict) -> History | None:
+    """The earlier tools a case describes, or None when it describes none."""
+    if "previous" not in case and "other_children" not in case:
+        return None
+    others = [(tool["child_id"], number, record_from_case({"summary": OTHER_SUMMARY, **tool}))
+              for number, tool in enumerate(case.get("other_children", []), start=100)]
+    return history_from([record_from_case(tool) for tool in case.get("previous", [])], others, CORPUS_KEY)
+
+
 def findings_for(case: Case, options: CheckOptions) -> list[str]:
     """The findings the checks raise for ``case``, among its file's codes, as "CODE:item"."""
+    history = history_from_case(case.data)
+    if history is not None:
+        options = options.with_history(history)
     findings = run_checks(record_from_case(case.data), options)
     return sorted(f"{f.code}:{f.item or ''}" for f in findings if f.code in case.codes)
 

@@ -54,6 +54,7 @@ from mast_intake.web.pages import (
     item_name,
     submission_page,
 )
+from mast_intake.web.reports import add_report_routes
 
 ACTION_ROWS = 5
 
@@ -575,6 +576,8 @@ def create_app(app: App) -> FastAPI:
             uow.commit()
             name = target.username
         return show_users(request, notice=f"Account {name} updated.")
+
+    add_report_routes(web, app, render, signed_in, today)
 
     @web.get("/healthz", include_in_schema=False)
     def health() -> dict[str, str]:

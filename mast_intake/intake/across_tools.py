@@ -1,0 +1,136 @@
+"""The poll cycle's hook for the checks against earlier tools (``validation/history.py``).
+
+Before a parsed tool is stored, :meth:`AcrossTools.check` loads the child's earlier tools and
+the fingerprints of other children's tools that match this one, and adds the findings of the
+checks that need them. After it is stored, :meth:`AcrossTools.remember` keeps its fingerprints
+for later tools and, when a passage matched another child's tool, queues an alert to the
+administrator that holds references only, never words from either tool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import col
+
+from mast_intake.config.settings import Settings
+from mast_intake.intake.unit_of_work import SqlUnitOfWork
+from mast_intake.models.assessment import Assessment
+from mast_intake.models.codec import record_from_storage
+from mast_intake.models.finding import Finding
+from mast_intake.notifier.compose import Envelope, compose_alert
+from mast_intake.notifier.views import AlertView
+from mast_intake.storage.fingerprints import FingerprintRepository
+from mast_intake.storage.tables import Child, Submission
+from mast_intake.validation import CheckOptions, run_checks
+from mast_intake.validation.history import (
+    History,
+    PriorTool,
+    fingerprints,
+    keyed_hash,
+    passages,
+    shingles,
+    words,
+)
+from mast_intake.validation.rules.copied_from_other_child import (
+    STOCK_PHRASING_CHILDREN,
+    CopiedFromOtherChild,
+)
+from mast_intake.validation.rules.stale_score_carried import StaleScoreCarried
+from mast_intake.validation.rules.summary_not_updated import SummaryNotUpdated
+
+# The checks compare with the latest tools; older ones add nothing but reading time.
+PREVIOUS_TOOLS = 5
+# The checks that say nothing without a history (the poll's own run of the checks has none).
+NEEDS_HISTORY = frozenset({CopiedFromOtherChild.code, SummaryNotUpdated.code, StaleScoreCarried.code})
+
+
+def _shingles(record: Assessment) -> set[str]:
+    return {s for _, text in passages(record) for s in shingles(words(text))}
+
+
+@dataclass
+class AcrossTools:
+    """Loads what the cross-tool checks compare with, and keeps each tool's fingerprints."""
+
+    settings: Settings
+    options: CheckOptions
+    keys: tuple[bytes, ...]  # fingerprint keys, current first
+    clock: Callable[[], datetime]
+
+    def _repository(self, uow: SqlUnitOfWork) -> FingerprintRepository:
+        return FingerprintRepository(uow.session, uow.sealer, uow.clock)  # type: ignore[arg-type]
+
+    def history(self, uow: SqlUnitOfWork, record: Assessment, child_id: int) -> History:
+        """The child's latest earlier tools and the matches in other children's tools."""
+        earlier = uow.submissions.for_child(child_id)[-PREVIOUS_TOOLS:]
+        previous = tuple(
+            PriorTool(s.id, record_from_storage(data))  # type: ignore[arg-type]
+            for s in earlier if (data := uow.submissions.record(s)) is not None
+        )
+        # Each shingle under every key of the ring, read back as the current key's digest.
+        current_of: dict[str, str] = {}
+        for shingle in _shingles(record):
+            digest = keyed_hash(self.keys[0], shingle)
+            for key in self.keys:
+                current_of[keyed_hash(key, shingle)] = digest
+        children: dict[str, set[int]] = {}
+        tools: dict[str, set[int]] = {}
+        for match in self._repository(uow).matching(list(current_of), child_id):
+            children.setdefault(current_of[match.digest], set()).add(match.child_id)
+            tools.setdefault(current_of[match.digest], set()).add(match.submission_id)
+        return History(previous, self.keys[0], {d: frozenset(c) for d, c in children.items()},
+                       {d: frozenset(t) for d, t in tools.items()})
+
+    def check(self, uow: SqlUnitOfWork, record: Assessment, child: Child | None,
+              findings: list[Finding]) -> list[Finding]:
+        """``findings`` with those of the checks against the child's earlier tools added."""
+        if child is None or child.id is None:
+            return findings
+        options = self.options.with_history(self.history(uow, record, child.id))
+        added = [f for f in run_checks(record, options) if f.code in NEEDS_HISTORY]
+        # A stable sort: the run's own order stays, the added findings join their severity.
+        return sorted([*findings, *added], key=lambda f: f.severity.rank)
+
+    def remember(self, uow: SqlUnitOfWork, submission: Submission, record: Assessment,
+                 findings: list[Finding]) -> None:
+        """Keep the stored tool's fingerprints; alert the administrator to a copied passage."""
+        if submission.child_id is None or submission.id is None:
+            return
+        self._repository(uow).add(submission.id, submission.child_id, fingerprints(record, self.keys[0]))
+        if not any(f.code == CopiedFromOtherChild.code for f in findings):
+            return
+        history = self.history(uow, record, submission.child_id)
+        others = sorted({tool for digest, tools in history.other_tools.items()
+                         if len(history.other_children[digest]) < STOCK_PHRASING_CHILDREN for tool in tools})
+        view = AlertView(kind="copied_text", occurred_at=self.clock(),
+                         ids=(f"MAST-{submission.id}", *(f"MAST-{t}" for t in others)),
+                         reasons=((CopiedFromOtherChild.code, 1),))
+        message = compose_alert(view, Envelope(
+            sender=f"MAST Intake <{self.settings.mast_address}>", to=(self.settings.admin_address,),
+        ))
+        uow.outbox.add(str(message["Message-ID"]), "alert", [self.settings.admin_address],
+                       str(message["Subject"]), bytes(message))
+
+
+def refingerprint(uow: SqlUnitOfWork, key: bytes) -> int:
+    """Make the stored tools' fingerprints again under ``key``; how many tools.
+
+    Run by a key rotation, in its transaction, so that the old key can then be removed without
+    losing the earlier tools from the copy check.
+    """
+    session = uow.session
+    assert session is not None
+    repository = FingerprintRepository(session, uow.sealer, uow.clock)
+    tools = list(session.execute(
+        sa.select(Submission).where(col(Submission.id).in_(repository.fingerprinted()))
+    ).scalars())
+    repository.clear()
+    for tool in tools:
+        data = uow.submissions.record(tool)
+        if data is not None and tool.id is not None and tool.child_id is not None:
+            repository.add(tool.id, tool.child_id, fingerprints(record_from_storage(data), key))
+    return len(tools)

@@ -1,0 +1,66 @@
+"""The store of keyed text fingerprints: what earlier tools said, kept as hashes only.
+
+A fingerprint row ties one keyed hash (``validation.history.fingerprints``) to the submission and
+child it came from. Rows go with their submission or child (ON DELETE CASCADE), so retention and
+erasure need no change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from mast_intake.storage.repositories import _insert_for, _Repository
+from mast_intake.storage.tables import TextFingerprint
+
+# Well under every database's limit on bound parameters in one statement.
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class FingerprintMatch:
+    """A fingerprint also found in a tool about another child."""
+
+    digest: str
+    child_id: int
+    submission_id: int
+
+
+class FingerprintRepository(_Repository):
+    """Keyed fingerprints of parsed tools, by submission and child."""
+
+    def add(self, submission_id: int, child_id: int, digests: Iterable[str]) -> int:
+        """Store a tool's fingerprints (again is harmless); how many were given."""
+        rows = [{"submission_id": submission_id, "child_id": child_id, "digest": digest}
+                for digest in sorted(set(digests))]
+        table = TextFingerprint.__table__
+        for start in range(0, len(rows), CHUNK):
+            self.session.execute(
+                _insert_for(self.session, table).values(rows[start:start + CHUNK])
+                .on_conflict_do_nothing(index_elements=["submission_id", "digest"])
+            )
+        return len(rows)
+
+    @staticmethod
+    def fingerprinted() -> sa.Select:
+        """A subquery of the ids of the submissions that have fingerprints."""
+        table = TextFingerprint.__table__
+        return sa.select(table.c.submission_id).distinct()
+
+    def clear(self) -> int:
+        """Remove every fingerprint (before they are made again under a new key); how many."""
+        return self.session.execute(sa.delete(TextFingerprint.__table__)).rowcount
+
+    def matching(self, digests: Sequence[str], not_child_id: int) -> list[FingerprintMatch]:
+        """Every stored fingerprint among ``digests`` that belongs to another child's tool."""
+        table = TextFingerprint.__table__
+        found: list[FingerprintMatch] = []
+        unique = sorted(set(digests))
+        for start in range(0, len(unique), CHUNK):
+            statement = sa.select(table.c.digest, table.c.child_id, table.c.submission_id).where(
+                table.c.digest.in_(unique[start:start + CHUNK]), table.c.child_id != not_child_id
+            )
+            found.extend(FingerprintMatch(d, int(c), int(s)) for d, c, s in self.session.execute(statement))
+        return found
