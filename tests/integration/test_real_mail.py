@@ -6,6 +6,7 @@ import email
 import email.policy
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,12 @@ from tests.unit.intake.mime_builders import (
     with_envelope,
     zip_bytes,
 )
+
+
+def held_replies(app):
+    """The service's poll context, with replies left in the outbox for the test to inspect."""
+    return replace(app.poll_context(), after_commit=None)
+
 
 CORPUS = SHARED / "corpus" / "mail"
 WORKER = "sam.worker@northyorks.gov.uk"
@@ -56,7 +63,7 @@ def test_every_corpus_file_and_malformed_email_ends_filed_and_the_tool_is_answer
 
     totals: dict[str, int] = {}
     for _ in range(app.settings.max_attempts + 1):
-        counts = poll_once(app.poll_context())  # never raises for anything a message holds
+        counts = poll_once(held_replies(app))  # never raises for anything a message holds
         send_outbox(app)
         for name, number in counts.items():
             totals[name] = totals.get(name, 0) + number
@@ -94,7 +101,7 @@ def test_status_json_reports_the_last_error_and_counts(tmp_path, monkeypatch) ->
         raise RuntimeError("a bug in a check")
 
     app.check = broken_check
-    poll_once(app.poll_context())
+    poll_once(held_replies(app))
     result = CliRunner().invoke(main, ["status", "--json"])
     assert result.exit_code == 0, result.output
     last = json.loads(result.output.strip().splitlines()[-1])["last_poll"]
@@ -110,7 +117,7 @@ def test_a_reused_message_id_is_a_new_email_but_a_redelivery_is_not(tmp_path) ->
     redelivered = b"Received: from mx2.example by mx.example; Mon, 7 Dec 2026 10:00:00 +0000\r\n" + first
     _fill(app.settings.maildir_path, [first, different, redelivered])
 
-    counts = poll_once(app.poll_context())
+    counts = poll_once(held_replies(app))
 
     assert counts["parsed"] + counts["rejected"] == 2 and counts["recovered"] == 1, counts
     assert not list((app.settings.maildir_path / "new").glob("*"))
@@ -141,7 +148,7 @@ def test_zip_encrypted_and_over_cap_each_get_their_own_words(tmp_path) -> None:
     zip_message.add_attachment(zip_bytes(), maintype="application", subtype="zip", filename="tool.zip")
     two = email_with([("tool.docx", tool), ("second-tool.docx", tool + b"\0")])
     _fill(app.settings.maildir_path, [bytes(zip_message), encrypted, two])
-    poll_once(app.poll_context())
+    poll_once(held_replies(app))
     send_outbox(app)
 
     assert "attach the risk tool itself" in _reply_text(app, "zip.worker@northyorks.gov.uk")
@@ -166,7 +173,7 @@ def test_malformed_emails_never_stop_the_poll_on_postgresql(tmp_path) -> None:
         _fill(app.settings.maildir_path, messages)
         totals: dict[str, int] = {}
         for _ in range(app.settings.max_attempts + 1):
-            for name, number in poll_once(app.poll_context()).items():
+            for name, number in poll_once(held_replies(app)).items():
                 totals[name] = totals.get(name, 0) + number
         assert not list((app.settings.maildir_path / "new").glob("*"))
         assert totals.get("parsed") == 1 and not totals.get("error"), totals
@@ -187,7 +194,7 @@ def test_a_tool_whose_reading_kept_dying_is_acknowledged_to_its_sender(tmp_path)
                                   "gone-host:1:dead", -1) is not None
             uow.commit()
 
-    assert poll_once(app.poll_context())["quarantined"] == 1
+    assert poll_once(held_replies(app))["quarantined"] == 1
     send_outbox(app)
     assert "handle the tool by hand" in _reply_text(app, WORKER)
     assert "failed_repeatedly_acknowledged" in _reply_text(app, app.settings.admin_address)

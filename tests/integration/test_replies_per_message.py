@@ -24,8 +24,16 @@ def test_each_reply_is_sent_before_the_next_message_is_read(tmp_path) -> None:
     sent_before_each_read: list[int] = []
     parse = app.parse
 
+    def replies_sent() -> int:
+        # The same invented text about different children also alerts the admin (copied text):
+        # count the workers' replies only.
+        if not sent_folder.exists():
+            return 0
+        return sum(1 for path in sent_folder.glob("*")
+                   if b"To: " + app.settings.admin_address.encode() not in path.read_bytes())
+
     def counting_parse(data: bytes, file_name: str):
-        sent_before_each_read.append(len(list(sent_folder.glob("*"))) if sent_folder.exists() else 0)
+        sent_before_each_read.append(replies_sent())
         return parse(data, file_name)
 
     app.parse = counting_parse
@@ -33,7 +41,7 @@ def test_each_reply_is_sent_before_the_next_message_is_read(tmp_path) -> None:
 
     assert counts["parsed"] == MESSAGES
     assert sent_before_each_read == list(range(MESSAGES))
-    assert len(list(sent_folder.glob("*"))) == MESSAGES
+    assert replies_sent() == MESSAGES
     with app.uow() as uow:
         assert uow.outbox.counts()["pending"] == 0
 

@@ -84,7 +84,7 @@ def test_three_instances_share_the_mail_and_run_each_job_once(tmp_path) -> None:
             pollers = connection.execute("SELECT count(DISTINCT worker_id) FROM poll_run").fetchone()
         assert submissions == (MESSAGES, MESSAGES)
         assert replies == (MESSAGES, MESSAGES)
-        assert jobs == {"agenda": 1, "reminders": 1, "retention": 1}
+        assert jobs == {"agenda": 1, "reminders": 1, "retention": 1, "integrity": 1}
         assert pollers == (INSTANCES + 1,)
         processed = list((settings.maildir_path / ".Processed").glob("*/*"))
         assert len(processed) == MESSAGES and not list((settings.maildir_path / "new").glob("*"))
