@@ -92,8 +92,11 @@ def test_decision_form_errors_are_listed(console: Console) -> None:
         "csrf_token": token, "action_1": "An action with no owner"})
     assert response.status_code == 422
     for words in ("Choose the risk level", "Choose whether the CSE case status", "Choose the National",
-                  "Action 1 needs both"):
+                  "Say who owns action 1"):
         assert words in response.text
+    # The error summary links to each field in trouble.
+    for field in ("level-low", "status-added", "nrm-yes", "owner_1"):
+        assert f'href="#{field}"' in response.text and f'id="{field}"' in response.text
     assert 'value="An action with no owner"' in response.text  # what was typed is kept
 
 
