@@ -17,8 +17,8 @@ from tests.unit.web.conftest import Console, another_child
 def _add_cases(console: Console, count: int, place: bool = True) -> None:
     app = console.app
     for number in range(count):
-        drop(app.settings.maildir_path, email_with([(f"other-{number}.docx", build_form(another_child(number)))],
-                                                   sent_at=console.clock()))
+        tool = build_form(another_child(number))
+        drop(app.settings.maildir_path, email_with([(f"other-{number}.docx", tool)], sent_at=console.clock()))
     poll_once(app.poll_context())
     if place:
         with app.uow() as uow:
@@ -41,7 +41,8 @@ def test_meeting_mode_shows_one_case_with_the_form_beside_it(console: Console) -
     for words in ("Band to consider", "Must fix", "Worker's summary", "Protective factors", "Previous tool",
                   "Prompts", 'accesskey="n"', 'accesskey="s"', 'accesskey="d"', "Keyboard shortcuts"):
         assert words in page, words
-    assert 'action="/submissions/' in page and f'name="return_to" value="/meetings/{day}/chair?case=1"' in page
+    assert 'action="/submissions/' in page
+    assert f'name="return_to" value="/meetings/{day}/chair?case=1"' in page
     numbers = [console.client.get(f"/meetings/{day}/chair?case={n}").text for n in (1, 2, 3)]
     assert 'rel="prev"' not in numbers[0] and 'rel="prev"' in numbers[1] and 'rel="next"' not in numbers[2]
     assert console.client.get(f"/meetings/{day}/chair?case=4").status_code == 404
@@ -59,9 +60,10 @@ def test_decide_and_defer_from_meeting_mode_return_to_it(console: Console) -> No
     assert "1 decided" in console.client.get(here).text
     refused = console.client.post("/submissions/2/decision", data={
         "csrf_token": token, "return_to": f"/meetings/{day}/chair?case=2"})
-    assert refused.status_code == 422 and "case 2 of 2" in refused.text and 'href="#level-low"' in refused.text
-    deferred = console.client.post("/submissions/2/defer", data={"csrf_token": token,
-                                                                 "return_to": f"/meetings/{day}/chair?case=2"})
+    assert refused.status_code == 422 and "case 2 of 2" in refused.text
+    assert 'href="#level-low"' in refused.text
+    back = f"/meetings/{day}/chair?case=2"
+    deferred = console.client.post("/submissions/2/defer", data={"csrf_token": token, "return_to": back})
     assert deferred.status_code == 303 and "deferred=2" in deferred.headers["location"]
     with console.app.uow() as uow:
         assert uow.agenda.for_submission(2).state == "deferred"
