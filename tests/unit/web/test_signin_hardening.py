@@ -8,7 +8,8 @@ from tests.unit.web.conftest import PASSWORD, Console
 
 def _try(console: Console, username: str, password: str):
     token = console.csrf("/login")
-    return console.client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    return console.client.post("/login", data={"username": username, "password": password,
+                                               "csrf_token": token})
 
 
 def test_a_burst_of_wrong_passwords_keeps_out_even_the_right_one(console: Console) -> None:
@@ -59,7 +60,8 @@ def test_an_admin_lifts_a_lock_and_it_is_audited(console: Console) -> None:
 
 
 def test_one_address_guessing_many_names_is_throttled(console: Console) -> None:
-    statuses = [_try(console, f"nobody{n}", "wrong guess").status_code for n in range(ADDRESS_POLICY.free_failures + 3)]
+    statuses = [_try(console, f"nobody{n}", "wrong guess").status_code
+                for n in range(ADDRESS_POLICY.free_failures + 3)]
     assert 429 in statuses
     # Unknown names add no rows of their own: only the address is counted.
     with console.app.uow() as uow:
@@ -133,7 +135,8 @@ def test_a_decision_typed_past_the_timeout_is_kept_through_sign_in(console: Cons
     token = console.csrf("/submissions/1")
     console.clock.advance(minutes=45)
     typed = {"csrf_token": token, "level": "high", "case_status": "added", "nrm": "considered",
-             "notes": "Long discussion (fictional).", "action_1": "Strategy meeting", "owner_1": "Team manager",
+             "notes": "Long discussion (fictional).", "action_1": "Strategy meeting",
+             "owner_1": "Team manager",
              "return_to": "/submissions/1"}
     response = console.client.post("/submissions/1/decision", data=typed)
     assert response.status_code == 401 and "what you typed has been kept" in response.text
@@ -146,7 +149,8 @@ def test_a_decision_typed_past_the_timeout_is_kept_through_sign_in(console: Cons
     assert saved.status_code == 303 and "recorded=" in saved.headers["location"]
     with console.app.uow() as uow:
         decision = uow.decisions.latest_for_entry(uow.agenda.for_submission(1).id)
-        assert decision.level == "high" and uow.decisions.recommendations(decision) == "Long discussion (fictional)."
+        assert decision.level == "high"
+        assert uow.decisions.recommendations(decision) == "Long discussion (fictional)."
 
 
 def _field_values(page: str) -> list[tuple[str, str]]:
