@@ -3,7 +3,8 @@
 #
 # Run by hand when moving to a new release (then commit the result); `make run` and `make test`
 # use the committed files and need no npm. The Sass is compiled with Arial instead of the
-# "GDS Transport" font, which is licensed for GOV.UK domains only, so no font files are shipped.
+# "GDS Transport" font, which is licensed for GOV.UK domains only, so no font files are shipped,
+# and a page width of 1180px (the agenda table and meeting mode need the room).
 set -euo pipefail
 GOVUK_FRONTEND_VERSION="${GOVUK_FRONTEND_VERSION:-6.6.0}"
 SASS_VERSION="${SASS_VERSION:-1.108.2}"
@@ -18,7 +19,8 @@ npm install --no-audit --no-fund --ignore-scripts "govuk-frontend@$GOVUK_FRONTEN
 cat > console.scss <<'SCSS'
 @use "node_modules/govuk-frontend/dist/govuk" with (
   $govuk-font-family: (arial, sans-serif),
-  $govuk-assets-path: "/static/govuk/assets/"
+  $govuk-assets-path: "/static/govuk/assets/",
+  $govuk-page-width: 1180px
 );
 SCSS
 npx sass --no-source-map --style=compressed --quiet-deps console.scss govuk-frontend.min.css

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,14 +83,16 @@ def start_console(tmp_path: Path, other_children: int = 0) -> Iterator[Running]:
         app.close()
 
 
-def browser_page(width: int = 1280, javascript: bool = True):  # noqa: ANN201 - a generator of Page
-    """A fresh Chromium tab ``width`` pixels wide (a context manager's generator)."""
+@contextmanager
+def browser_page(width: int = 1280, javascript: bool = True):  # noqa: ANN201 - yields a Playwright Page
+    """A fresh Chromium tab ``width`` pixels wide, closed with its browser afterwards."""
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
+        context = browser.new_context(viewport={"width": width, "height": 900},
+                                      java_script_enabled=javascript)
         tab = context.new_page()
         tab.set_default_timeout(15000)
         try:

@@ -44,7 +44,7 @@ def test_every_page_has_no_wcag_22_aa_violations(running: Running, width: int) -
     _quarantine_one(running)
     base, day = running.base, running.meeting_day
     found: dict[str, list[str]] = {}
-    for page in browser_page(width):
+    with browser_page(width) as page:
         console_errors: list[str] = []
         page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
 

@@ -30,7 +30,8 @@ def running(tmp_path: Path) -> Iterator[Running]:
 
 @pytest.fixture
 def page(running: Running):  # noqa: ANN201 - a Playwright Page
-    yield from browser_page(1280)
+    with browser_page(1280) as tab:
+        yield tab
 
 
 def _case_notes(app: App) -> list[email.message.EmailMessage]:
@@ -143,7 +144,7 @@ def test_a_whole_meeting_from_meeting_mode_with_the_keyboard_alone(running: Runn
 def test_the_console_works_with_javascript_off(running: Running) -> None:
     from playwright.sync_api import expect
 
-    for page in browser_page(1280, javascript=False):
+    with browser_page(1280, javascript=False) as page:
         sign_in(page, running.base, "cora.coordinator")
         expect(page.get_by_role("heading", level=1)).to_contain_text("MAST CSE meeting")
         page.goto(f"{running.base}/submissions/1")
