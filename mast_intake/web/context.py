@@ -203,3 +203,11 @@ def start_session(request: Request, token: str) -> None:
     """A fresh browser session holding ``token``, so a token planted before sign-in is worthless."""
     request.session.clear()
     request.session.update(sid=token, csrf=new_csrf_token())
+
+
+def send_outbox(app: App) -> None:
+    """Send what waits in the outbox, as a background task after the response."""
+    # Imported late: the scheduler pulls in APScheduler.
+    from mast_intake.scheduler import send_outbox as send
+
+    send(app)

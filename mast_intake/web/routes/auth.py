@@ -2,6 +2,7 @@
 
 # No "from __future__ import annotations": FastAPI must see the Annotated dependency types.
 from collections.abc import Sequence
+from datetime import timedelta
 
 import anyio
 from fastapi import APIRouter, Depends, Request
@@ -17,6 +18,7 @@ from mast_intake.web.context import (
     SignedIn,
     csrf_checked,
     safe_next,
+    signed_in,
     start_session,
 )
 from mast_intake.web.decision_form import FieldError
@@ -44,8 +46,6 @@ def sign_in_to_resume(console: Console, request: Request, form) -> Response:  # 
 
 def user_or_resume(console: Console, request: Request, form):  # noqa: ANN001, ANN201
     """The signed-in user, or the sign-in page that keeps ``form`` when the session has ended."""
-    from mast_intake.web.context import signed_in
-
     try:
         return signed_in(request), None
     except LoginRequired:
@@ -105,6 +105,8 @@ async def login(request: Request, console: ConsoleDep) -> Response:
                 signin.record_success(uow, user.id)
                 uow.audit.append(user.username, "signed_in", "user", str(user.id))
                 token = uow.web_sessions.start(user.id)
+                # Sessions nobody used for the idle time are dead anyway: keep the table small.
+                uow.web_sessions.end_idle(now - timedelta(minutes=console.settings.web.session_minutes))
                 uow.commit()
                 return token
             signin.record_failure(uow, user_id, address, now)

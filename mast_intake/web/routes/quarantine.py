@@ -5,8 +5,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from mast_intake.web import quarantine
-from mast_intake.web.context import Admin, ConsoleDep, Id, csrf_checked
-from mast_intake.web.routes.submissions import _send_outbox
+from mast_intake.web.context import Admin, ConsoleDep, Id, csrf_checked, send_outbox
 
 router = APIRouter()
 
@@ -30,5 +29,5 @@ async def quarantine_reject(request: Request, row_id: Id, background: Background
     form = await request.form()
     outcome = quarantine.reject(console.app, row_id, user.username, str(form.get("reply", "")).strip(),
                                 form.get("send_reply") == "yes")
-    background.add_task(_send_outbox, console.app)
+    background.add_task(send_outbox, console.app)
     return RedirectResponse(f"/quarantine?done={outcome}", status_code=303)

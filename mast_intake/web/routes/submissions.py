@@ -8,7 +8,6 @@ from urllib.parse import quote
 from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from mast_intake.bootstrap import App
 from mast_intake.notifier.decisions import DecisionError, record_decision
 from mast_intake.storage.errors import NotFound
 from mast_intake.web.context import (
@@ -20,6 +19,7 @@ from mast_intake.web.context import (
     csrf_checked,
     not_found,
     safe_next,
+    send_outbox,
 )
 from mast_intake.web.decision_form import DecisionForm, FieldError, parse_decision_form
 from mast_intake.web.pages import submission_page
@@ -121,7 +121,7 @@ async def decide(request: Request, submission_id: Id, background: BackgroundTask
             return show_chair(request, console, user, target, status, kept, errors)
         return show_submission(request, console, user, submission_id, status, kept, errors)
     # Send after answering: the case note is safe in the outbox table already.
-    background.add_task(_send_outbox, console.app)
+    background.add_task(send_outbox, console.app)
     return RedirectResponse(_with(target, recorded=decision_id), status_code=303)
 
 
@@ -141,9 +141,3 @@ async def defer(request: Request, submission_id: Id, user: Reader, console: Cons
             uow.commit()
     return RedirectResponse(_with(target, deferred=submission_id), status_code=303)
 
-
-def _send_outbox(app: App) -> None:
-    """Send what waits in the outbox (imported late: the scheduler pulls in APScheduler)."""
-    from mast_intake.scheduler import send_outbox
-
-    send_outbox(app)
