@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from mast_intake.bootstrap import App
-from tests.e2e.browser_support import Running, browser_page, screenshot, sign_in, start_console
+from tests.e2e.browser_support import ARTIFACTS, Running, browser_page, screenshot, sign_in, start_console
 from tests.unit.web.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -159,6 +159,12 @@ def test_the_console_works_with_javascript_off(running: Running) -> None:
         page.goto(f"{running.base}/agenda?band=medium")
         expect(page.get_by_role("link", name="Chair this meeting")).to_be_visible()
         screenshot(page, "javascript-off-agenda")
+        # Printed, the agenda keeps its cases and drops menus, filters and buttons.
+        page.emulate_media(media="print")
+        expect(page.locator("#cases")).to_be_visible()
+        for hidden in (".console-filters", ".govuk-service-navigation", "text=Chair this meeting"):
+            expect(page.locator(hidden).first).to_be_hidden()
+        page.pdf(path=str(ARTIFACTS / "agenda-print.pdf"))
 
 
 def test_the_accordion_collapses_with_javascript_on(running: Running, page) -> None:

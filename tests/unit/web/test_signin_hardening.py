@@ -161,3 +161,60 @@ def _field_values(page: str) -> list[tuple[str, str]]:
     return [(html.unescape(name), html.unescape(value)) for name, value in
             re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page)
 ]
+
+
+def test_password_checks_run_off_the_event_loop_so_pages_keep_coming(tmp_path, monkeypatch) -> None:
+    """While a sign-in's password check is held up, another client's page is still served."""
+    import re
+    import socket
+    import threading
+
+    import httpx
+
+    from mast_intake.bootstrap import bootstrap
+    from mast_intake.web import serve_in_background
+    from mast_intake.web.routes import auth as auth_routes
+    from tests.unit.web.conftest import add_user, make_settings
+
+    settings = make_settings(tmp_path)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        settings.web.port = probe.getsockname()[1]
+    app = bootstrap(settings)
+    add_user(app, "mo.member", "member")
+    release = threading.Event()
+    checking = threading.Event()
+    real_verify = auth_routes.verify_password
+
+    def held_verify(stored_hash: str, password: str) -> bool:
+        if password == "held attempt":
+            checking.set()
+            release.wait(30)  # bounded: the test fails rather than hangs
+        return real_verify(stored_hash, password)
+
+    monkeypatch.setattr(auth_routes, "verify_password", held_verify)
+    thread = serve_in_background(app)
+    base = f"http://127.0.0.1:{settings.web.port}"
+    try:
+        with httpx.Client(base_url=base, timeout=30) as reader, \
+                httpx.Client(base_url=base, timeout=60) as other:
+            token = re.search(r'name="csrf_token" value="([^"]+)"', reader.get("/login").text).group(1)
+            assert reader.post("/login", data={"username": "mo.member", "password": PASSWORD,
+                                               "csrf_token": token}).status_code == 303
+            other_token = re.search(r'name="csrf_token" value="([^"]+)"', other.get("/login").text).group(1)
+            outcome: dict[str, int] = {}
+            storm = threading.Thread(target=lambda: outcome.update(status=other.post("/login", data={
+                "username": "mo.member", "password": "held attempt", "csrf_token": other_token}).status_code))
+            storm.start()
+            assert checking.wait(30)
+            # The held check blocks a worker thread, not the event loop: the page comes back.
+            assert reader.get("/agenda").status_code == 200
+            assert storm.is_alive()
+            release.set()
+            storm.join(30)
+            assert outcome["status"] == 401
+    finally:
+        release.set()
+        thread.server.should_exit = True  # type: ignore[attr-defined]
+        thread.join(timeout=10)
+        app.close()
