@@ -68,6 +68,8 @@ def test_decide_and_defer_from_meeting_mode_return_to_it(console: Console) -> No
     with console.app.uow() as uow:
         assert uow.agenda.for_submission(2).state == "deferred"
     assert console.audit(action="deferred")[0].actor == "cora.coordinator"
+    agenda = console.client.get("/agenda").text
+    assert "Decided: " in agenda and "Carried over" in agenda
 
 
 def test_members_cannot_defer(console: Console) -> None:
