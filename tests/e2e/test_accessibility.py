@@ -72,10 +72,19 @@ def test_every_page_has_no_wcag_22_aa_violations(running: Running, width: int) -
                            ("bad-date", "/agenda?day=2026-13-45")):
             page.goto(base + path)
             check(name)
-        page.goto(f"{base}/submissions/1")
+        # The running console is shared by both widths: each decides a case of its own.
+        page.goto(f"{base}/submissions/{2 + WIDTHS.index(width)}")
         page.get_by_role("button", name="Save the decision and send the case note").click()
         expect(page.locator(".govuk-error-summary")).to_be_visible()
         check("decision-errors")
+        # Decided: the history, the case-record block with its copy button, and the correction form.
+        page.get_by_label("Low", exact=True).check()
+        page.get_by_label("Rationale for the agreed level").fill("Fictional rationale.")
+        page.get_by_label("Unchanged", exact=True).check()
+        page.get_by_label("Not applicable", exact=True).check()
+        page.get_by_role("button", name="Save the decision and send the case note").click()
+        expect(page.get_by_role("button", name="Copy the case record text")).to_be_visible()
+        check("submission-decided")
         page.goto(f"{base}/search?dob=not-a-date")
         check("search-error")
         page.get_by_role("button", name="Sign out").click()
@@ -85,6 +94,6 @@ def test_every_page_has_no_wcag_22_aa_violations(running: Running, width: int) -
             check(name)
         assert not [e for e in console_errors if "Content Security Policy" in e or "SyntaxError" in e]
     assert {name: v for name, v in found.items() if v} == {}
-    assert len(found) == 15
+    assert len(found) == 16
     assert all((Path(__file__).resolve().parents[2] / "test-artifacts" / f"{name}-{width}.png").exists()
                for name in found)
