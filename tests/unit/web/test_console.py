@@ -98,6 +98,7 @@ def test_coordinator_records_a_decision_and_the_case_note_is_sent(console: Conso
     # The case-record block of the decision standing, readable without the script.
     block = form[form.index('id="case-record"'):form.index("</textarea>", form.index('id="case-record"'))]
     assert "MAST CSE decision (MAST-1)" in block and "Agreed risk level: High" in block
+    assert "Rationale: Fictional rationale." in block
     assert "Safety plan review Owner: Social worker. Due: 18/12/2026." in block
     assert "data-copy=\"case-record\"" in form and "Decided by Cora.Coordinator (MAST coordinator)" in form
     token = console.csrf("/submissions/1")
