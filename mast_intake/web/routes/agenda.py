@@ -66,6 +66,8 @@ def agenda(request: Request, user: Reader, console: ConsoleDep, day: str = "", b
     return console.render(
         request, "agenda.html", view=view, rows=shown, total=len(rows),
         decided=sum(1 for r in rows if r.case.state == "decided"), waiting=waiting,
+        # Deferred to this meeting: listed already, but placed (like waiting cases) before a decision.
+        carried_in=sum(1 for r in rows if r.case.state == "deferred" and r.view.deferred_to is None),
         others_waiting=others_waiting, day=meeting_day, upcoming=upcoming,
         past=past, coming=sorted({d for d in dates if d not in past} | {upcoming}), is_past=is_past,
         placed=request.query_params.get("placed"), filters=FILTERS, sorts=SORTS,

@@ -150,3 +150,17 @@ def test_deferring_a_deferred_case_says_where_it_is(console: Console) -> None:
     # The case stays on the meeting it was deferred from, marked with where it went.
     page = console.client.get(f"/agenda?day={_day(console)}").text
     assert "Deferred to " in page and "MAST-1" in page
+
+
+def test_a_case_carried_to_a_meeting_can_be_placed_there(console: Console) -> None:
+    console.login("cora.coordinator")
+    token = console.csrf("/submissions/1")
+    console.client.post("/submissions/1/defer", data={"csrf_token": token})
+    with console.app.uow() as uow:
+        target = uow.agenda.for_submission(1).meeting_date.isoformat()
+    page = console.client.get(f"/agenda?day={target}").text
+    assert "1 case carried over from an earlier meeting" in page and "Place the waiting cases" in page
+    placed = console.client.post("/agenda/place", data={"csrf_token": token, "day": target})
+    assert placed.status_code == 303
+    with console.app.uow() as uow:
+        assert uow.agenda.for_submission(1).state == "on_agenda"
