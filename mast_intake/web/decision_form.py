@@ -72,8 +72,10 @@ class DecisionForm:
         """The form for a correction: the decision standing, every field filled; empty for None."""
         if current is None:
             return cls()
-        actions = list(current.actions)[:ACTION_ROWS]
-        padding = ACTION_ROWS - len(actions)
+        # Every action standing is shown (a CLI decision may have more than the form's rows), so a
+        # correction keeps them all.
+        actions = list(current.actions)
+        padding = max(ACTION_ROWS - len(actions), 0)
         return cls(
             level=current.level.value, level_rationale=current.level_rationale,
             case_status=current.case_status.value,
@@ -143,13 +145,21 @@ def field_errors(found: list[str]) -> list[FieldError]:
     return [FieldError(problem_field(p), p.rstrip(".")) for p in found]
 
 
+def _action_rows(form: Mapping[str, Any]) -> int:
+    """How many action rows the form carried: ACTION_ROWS, or more for a longer decision corrected."""
+    numbers = [int(match.group(1)) for name in form
+               if (match := re.fullmatch(r"action_(\d{1,2})", str(name)))]
+    return max([ACTION_ROWS, *numbers])
+
+
 def parse_decision_form(form: Mapping[str, Any], correcting: bool) -> tuple[DecisionForm, list[FieldError]]:
     """The form as typed, and its problems (empty when it can be recorded)."""
+    rows = _action_rows(form)
     kept = DecisionForm(
         level=_text(form, "level"), level_rationale=_text(form, "level_rationale"),
         case_status=_text(form, "case_status"),
-        actions=[(_text(form, f"action_{i}"), _text(form, f"owner_{i}")) for i in range(1, ACTION_ROWS + 1)],
-        action_dues=[_text(form, f"due_{i}") for i in range(1, ACTION_ROWS + 1)],
+        actions=[(_text(form, f"action_{i}"), _text(form, f"owner_{i}")) for i in range(1, rows + 1)],
+        action_dues=[_text(form, f"due_{i}") for i in range(1, rows + 1)],
         police_systems_updated=form.get("police_systems_updated") == "yes",
         police_updated_by=_text(form, "police_updated_by"), nrm=_text(form, "nrm"),
         nrm_referral_date=_text(form, "nrm_referral_date"),
