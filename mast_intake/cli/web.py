@@ -79,7 +79,9 @@ def user_password(ctx: click.Context, username: str, password_stdin: bool) -> No
         if account is None:
             raise click.ClickException(f"there is no account called {username.lower()}")
         uow.users.update(account, password_hash=password_hash)
-        uow.audit.append("mast-intake-cli", "password_set", "user", str(account.id))
+        ended = uow.web_sessions.end_all(account.id)
+        uow.audit.append("mast-intake-cli", "password_set", "user", str(account.id),
+                         f"{ended} sessions ended")
         uow.commit()
     click.echo(f"Password of {username.lower()} changed.")
 
@@ -88,13 +90,14 @@ def user_password(ctx: click.Context, username: str, password_stdin: bool) -> No
 @click.argument("username")
 @click.pass_context
 def user_disable(ctx: click.Context, username: str) -> None:
-    """Stop USERNAME signing in; their open sessions end at their next request."""
+    """Stop USERNAME signing in; their open console sessions end at once."""
     app = app_of(ctx)
     with app.uow() as uow:
         account = uow.users.by_username(username)
         if account is None:
             raise click.ClickException(f"there is no account called {username.lower()}")
         uow.users.update(account, active=False)
+        uow.web_sessions.end_all(account.id)
         uow.audit.append("mast-intake-cli", "user_changed", "user", str(account.id), "active=False")
         uow.commit()
     click.echo(f"Account {username.lower()} disabled.")

@@ -24,6 +24,7 @@ from mast_intake.storage.repositories import (
 )
 from mast_intake.storage.sealing import PlainText, Sealer
 from mast_intake.storage.tables import utc_now
+from mast_intake.storage.web_sessions import SignInThrottleRepository, WebSessionRepository
 
 
 class AbstractUnitOfWork(abc.ABC):
@@ -37,7 +38,8 @@ class AbstractUnitOfWork(abc.ABC):
             uow.commit()
 
     Inside the block the repositories (``mail``, ``children``, ``submissions``, ``agenda``,
-    ``decisions``, ``outbox``, ``audit``, ``poll_runs``, ``meetings``, ``users``) share one transaction.
+    ``decisions``, ``outbox``, ``audit``, ``poll_runs``, ``meetings``, ``users``, ``web_sessions``,
+    ``sign_in_throttle``) share one transaction.
     Nothing is kept unless ``commit()`` is called: leaving the block, normally or by an
     exception, rolls back whatever was not committed. ``commit()`` may be called more than once
     in a block; each call keeps what was done since the previous one. Objects the repositories
@@ -57,6 +59,8 @@ class AbstractUnitOfWork(abc.ABC):
     poll_runs: PollRunRepository
     meetings: MeetingRepository
     users: UserRepository
+    web_sessions: WebSessionRepository
+    sign_in_throttle: SignInThrottleRepository
 
     def __enter__(self) -> Self:
         return self
@@ -112,6 +116,8 @@ class SqlUnitOfWork(AbstractUnitOfWork):
         self.poll_runs = PollRunRepository(*args)
         self.meetings = MeetingRepository(*args)
         self.users = UserRepository(*args)
+        self.web_sessions = WebSessionRepository(*args)
+        self.sign_in_throttle = SignInThrottleRepository(*args)
         return super().__enter__()
 
     def __exit__(

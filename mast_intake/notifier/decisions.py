@@ -47,19 +47,27 @@ def record_correction(uow: AbstractUnitOfWork, submission_id: int, changes: Mapp
     return stored, previous
 
 
-def _queue_case_note(uow: AbstractUnitOfWork, submission_id: int, stored: DecisionRecord,
-                     previous: DecisionRecord | None, settings: Settings, actor: str) -> None:
+def case_note_view(uow: AbstractUnitOfWork, submission_id: int, stored: DecisionRecord,
+                   previous: DecisionRecord | None = None) -> CaseNoteView:
+    """The case note's view of decision ``stored`` (correcting ``previous``, if given)."""
     submission = uow.submissions.get(submission_id)
-    assert submission is not None and stored.id is not None  # the cycle found its entry
+    assert submission is not None  # the caller found its agenda entry
     reference = format_reference(submission_id)
     record = record_from_storage(uow.submissions.record(submission) or {})
-    view = CaseNoteView.from_decision(
+    return CaseNoteView.from_decision(
         stored, reference=reference, child_name=record.child.name or "",
         worker_name=submission.sender.partition("@")[0].replace(".", " ").title(),
         score=score_view(record),
         # The worker knows a case note by the case reference and when it was decided.
         corrects=f"{reference} of {uk_datetime(previous.decided_at)}" if previous else None,
     )
+
+
+def _queue_case_note(uow: AbstractUnitOfWork, submission_id: int, stored: DecisionRecord,
+                     previous: DecisionRecord | None, settings: Settings, actor: str) -> None:
+    submission = uow.submissions.get(submission_id)
+    assert submission is not None and stored.id is not None  # the cycle found its entry
+    view = case_note_view(uow, submission_id, stored, previous)
     message = compose_case_note(view, Envelope(
         sender=f"MAST <{settings.mast_address}>",
         to=(submission.sender,),

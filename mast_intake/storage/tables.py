@@ -386,5 +386,38 @@ class ToolFact(StorageModel, table=True):
     codes: str = Field(default="", sa_type=sa.Text, nullable=False)
 
 
+class WebSession(StorageModel, table=True):
+    """A signed-in console session, kept on the server so it can be ended from anywhere.
+
+    The browser's cookie holds a random token; only its SHA-256 is stored here, so a copy of the
+    table opens no session. Deleting the row ends the session at once (sign-out, password change,
+    disabled account, an administrator's "sign out everywhere").
+    """
+
+    __tablename__ = "web_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_type=sa.String(64), nullable=False, unique=True)
+    user_id: int = Field(foreign_key="web_user.id", nullable=False, index=True, ondelete="CASCADE")
+    created_at: datetime = _created()
+    last_seen_at: datetime = _created()
+
+
+class SignInThrottle(StorageModel, table=True):
+    """Failed sign-ins counted per account or per client address, and the lock they lead to.
+
+    ``key`` is ``account:<user id>`` or ``address:<client address>``: never a typed user name, so
+    guesses at names add no rows and no personal data.
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_type=sa.String(128), nullable=False, unique=True)
+    failures: int = Field(default=0, nullable=False)
+    last_failure_at: datetime = _created()
+    locked_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
 # Tables whose rows are never changed once written; the database refuses it too (see migrations).
 APPEND_ONLY = ("decision", "audit_log")

@@ -34,8 +34,9 @@ def serve_in_background(app: App, ready_timeout: float = 10.0) -> threading.Thre
     """
     import uvicorn
 
+    # log_config=None: uvicorn logs through the service's JSON handler, never its own tracebacks.
     config = uvicorn.Config(create_app(app), host=app.settings.web.host, port=app.settings.web.port,
-                            log_level="warning", access_log=False, proxy_headers=False,
+                            log_level="warning", access_log=False, log_config=None, proxy_headers=False,
                             server_header=False, date_header=False)
     # uvicorn leaves signals alone outside the main thread, so Ctrl+C still stops the scheduler.
     server = uvicorn.Server(config)

@@ -3,10 +3,10 @@
 Two ways to know the user, chosen by ``MAST_INTAKE_WEB_AUTH``:
 
 - ``local`` (the default): a local account (``mast-intake user add``) signs in with a password,
-  checked against its argon2 hash. The session is a signed, HttpOnly, SameSite=Strict cookie
-  holding only the account id, a CSRF token and the time of the last request; it ends after
-  ``MAST_INTAKE_WEB_SESSION_MINUTES`` without a request, and at once when the account is
-  disabled (the account is read again on every request).
+  checked against its argon2 hash (``web/signin.py`` throttles guessing). The session is a row
+  of the ``web_session`` table; the signed, HttpOnly, SameSite=Strict cookie holds only its random
+  token and a CSRF token. It ends after ``MAST_INTAKE_WEB_SESSION_MINUTES`` without a request,
+  and at once on sign-out, a password change, disabling the account or "sign out everywhere".
 - ``trusted_header``: the seam for the council's single sign-on. A reverse proxy in front of the
   console authenticates the person and passes their user name in ``MAST_INTAKE_WEB_USER_HEADER``
   (``X-Remote-User`` by default). The name must belong to an active local account, which still
@@ -23,7 +23,6 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -100,13 +99,6 @@ def new_csrf_token() -> str:
 def csrf_matches(expected: str | None, given: str | None) -> bool:
     """Constant-time comparison of the session's token with the one a form sent."""
     return bool(expected) and bool(given) and hmac.compare_digest(str(expected), str(given))
-
-
-def session_expired(last_seen: float | None, now: datetime, minutes: int) -> bool:
-    """True when the last request of the session was more than ``minutes`` before ``now``."""
-    if last_seen is None:
-        return True
-    return now.timestamp() - float(last_seen) > minutes * 60
 
 
 def secret_key(settings: Settings) -> str:

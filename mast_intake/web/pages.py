@@ -13,6 +13,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from mast_intake.domain.decisions import DecisionRecord
 from mast_intake.domain.enums import AgendaState, CaseStatus, NrmOutcome
 from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.models.assessment import Assessment
@@ -22,6 +23,7 @@ from mast_intake.models.form import DETAILS, ITEMS, SECTIONS
 from mast_intake.notifier.replies import finding_view, score_view
 from mast_intake.notifier.views import REJECTION_TITLES, FindingView, band_label, item_label
 from mast_intake.storage.tables import Submission
+from mast_intake.web.changes import Changes, compare
 from mast_intake.web.chart import Point, score_chart
 
 SEVERITY_LABELS = {Severity.MUST_FIX: "Must fix", Severity.SHOULD_FIX: "Should fix",
@@ -118,6 +120,8 @@ def submission_page(uow: SqlUnitOfWork, submission: Submission) -> dict[str, Any
         summary=highlight(record.summary, [f.excerpt for f in grouped.get("summary", [])]),
         summary_findings=grouped.get("summary", []),
         child=uow.children.get(submission.child_id) if submission.child_id else None,
+        changes=changes_since_previous(uow, submission, record),
+        must_fix=[f for f in findings if f.severity is Severity.MUST_FIX],
     )
     return page
 
@@ -186,3 +190,20 @@ def child_page(uow: SqlUnitOfWork, child_id: int) -> dict[str, Any] | None:
 def item_name(key: str | None) -> str:
     """The form's label for an item key, for the templates."""
     return item_label(key)
+
+
+def changes_since_previous(uow: SqlUnitOfWork, submission: Submission, record: Assessment) -> Changes | None:
+    """What changed since the child's previous tool, or None when this is the first."""
+    previous = uow.submissions.previous_for(submission)
+    stored = uow.submissions.record(previous) if previous is not None else None
+    if previous is None or previous.id is None or stored is None:
+        return None
+    return compare(previous.id, record_from_storage(stored), record)
+
+
+def current_decision(page: dict[str, Any]) -> DecisionRecord | None:
+    """The decision standing on a submission page's case (None before the first one)."""
+    entry = page["entry"]
+    if entry is None or entry.state != "decided" or not page["decisions"]:
+        return None
+    return page["decisions"][-1]["record"]

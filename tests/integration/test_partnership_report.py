@@ -181,9 +181,9 @@ def test_reports_page_and_download_for_coordinators_and_admins(tmp_path) -> None
         page = client.get(f"/reports?start={START}&end={END}").text
 
         def table(table_id: str) -> dict[str, str]:
-            body = page[page.index(f'<table id="{table_id}">'):]
+            body = page[page.index(f'id="{table_id}"'):]
             body = body[:body.index("</table>")]
-            return dict(re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', body))
+            return dict(re.findall(r'<th scope="row"[^>]*>([^<]+)</th><td[^>]*>([^<]+)</td>', body))
 
         summary = table("summary")
         assert summary["Tools received"] == str(want["tools"])
@@ -194,7 +194,7 @@ def test_reports_page_and_download_for_coordinators_and_admins(tmp_path) -> None
         assert {k: int(v) for k, v in table("by-sex").items() if v != "0"} == dict(want["sex"])
         assert {k: int(v) for k, v in table("by-team").items()} == dict(want["team"])
         assert {k: int(v) for k, v in table("by-level").items() if v != "0"} == dict(want["level"])
-        assert page.count('role="img"') == 5 and page.count("<caption>") >= 6
+        assert page.count('role="img"') == 5 and page.count("<caption") >= 6
         console.login("ada.admin")
         download = client.get(f"/reports.csv?start={START}&end={END}")
         assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")

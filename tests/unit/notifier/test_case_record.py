@@ -52,6 +52,12 @@ def test_no_actions_and_no_rationale_say_so():
     assert "Rationale: None recorded." in text and "VEMT Tier 1: No" in text
 
 
+def test_the_rationale_is_the_agreed_levels_when_one_was_recorded():
+    # Decisions since the complete record (0004) keep the level's rationale apart from the notes.
+    text = render_case_record(f.case_note(level_rationale="Fictional rationale.", notes="Fictional notes."))
+    assert "Rationale: Fictional rationale.\n" in text
+
+
 def test_case_note_carries_the_same_block_in_both_parts_escaped_in_html():
     view = f.case_note(notes='Seen with <b>older</b> males & "friends".')
     message = compose_case_note(view, ENVELOPE)

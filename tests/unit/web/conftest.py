@@ -71,6 +71,18 @@ def populate(app: App, clock: FakeClock, tools: int = 1) -> None:
         uow.commit()
 
 
+def another_child(number: int):
+    """A fictional tool about a different child than base_spec's (so it is a case of its own)."""
+    from dataclasses import replace
+
+    from tests.fixtures.factory import ItemAnswer, with_answers
+
+    spec = replace(base_spec(), name=f"Tamsin Trevail{'abcdefgh'[number]}", dob=date(2012, 3, 1 + number),
+                   age=14)
+    return with_answers(spec, frequenting_cse_areas=ItemAnswer(1, "Seen at the bus station late at night.",
+                                                               "bare"))
+
+
 def add_user(app: App, username: str, role: str, password: str = PASSWORD) -> None:
     with app.uow() as uow:
         uow.users.add(username, role, hash_password(password), username.title())

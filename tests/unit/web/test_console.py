@@ -93,6 +93,14 @@ def test_coordinator_records_a_decision_and_the_case_note_is_sent(console: Conso
     # Deciding again is a correction: the form starts from the decision, and needs a reason.
     form = console.client.get("/submissions/1").text
     assert 'value="Safety plan review"' in form and "Discussed at MAST." in form
+    assert 'value="2026-12-18"' in form and 'value="Fictional Officer"' in form
+    assert 'id="nrm-not_referred" name="nrm" type="radio" value="not_referred" checked' in form
+    # The case-record block of the decision standing, readable without the script.
+    block = form[form.index('id="case-record"'):form.index("</textarea>", form.index('id="case-record"'))]
+    assert "MAST CSE decision (MAST-1)" in block and "Agreed risk level: High" in block
+    assert "Rationale: Fictional rationale." in block
+    assert "Safety plan review Owner: Social worker. Due: 18/12/2026." in block
+    assert "data-copy=\"case-record\"" in form and "Decided by Cora.Coordinator (MAST coordinator)" in form
     token = console.csrf("/submissions/1")
     refused = console.client.post("/submissions/1/decision", data={
         "csrf_token": token, "level": "medium", "level_rationale": "Fictional rationale.",
@@ -109,6 +117,9 @@ def test_coordinator_records_a_decision_and_the_case_note_is_sent(console: Conso
     with console.app.uow() as uow:
         history = submission_page(uow, uow.submissions.get(1))["decisions"]
     assert [d["correction_reason"] for d in history] == ["", "Level typed wrongly."]
+    page = console.client.get("/submissions/1").text
+    assert "Why it was corrected:</strong> Level typed wrongly." in page and "(corrects D-1)" in page
+    assert "Agreed risk level: Medium" in page  # the case record follows the correction
 
 
 def test_decision_form_errors_are_listed(console: Console) -> None:
@@ -118,8 +129,11 @@ def test_decision_form_errors_are_listed(console: Console) -> None:
         "csrf_token": token, "action_1": "An action with no owner"})
     assert response.status_code == 422
     for words in ("Choose the risk level", "Choose the CSE case status", "Choose the National",
-                  "Action 1 needs both"):
+                  "Say who owns action 1"):
         assert words in response.text
+    # The error summary links to each field in trouble.
+    for field in ("level-low", "status-added", "nrm-referred", "owner_1"):
+        assert f'href="#{field}"' in response.text and f'id="{field}"' in response.text
     assert 'value="An action with no owner"' in response.text  # what was typed is kept
 
 
@@ -225,3 +239,21 @@ def test_chart_reads_without_colour() -> None:
     assert "<title" in svg and "MAST-4: score 21, High" in svg
     assert "Low (0-10)" in svg and "High (20+)" in svg  # bands are named, not just shaded
     assert "<polygon" in svg and "<circle" in svg  # the marker shape follows the band
+
+
+def test_the_record_rules_point_at_their_fields(console: Console) -> None:
+    console.login("cora.coordinator")
+    token = console.csrf("/submissions/1")
+    response = console.client.post("/submissions/1/decision", data={
+        "csrf_token": token, "level": "high", "case_status": "closed_after_review", "nrm": "referred",
+        "due_1": "18/12/2026"})
+    assert response.status_code == 422
+    assert 'href="#due_1"' in response.text  # a date not written YYYY-MM-DD is refused first
+    response = console.client.post("/submissions/1/decision", data={
+        "csrf_token": token, "level": "high", "case_status": "closed_after_review", "nrm": "referred"})
+    assert response.status_code == 422
+    for field in ("level_rationale", "nrm_referral_date", "nrm_first_responder", "police_systems_updated"):
+        assert f'href="#{field}"' in response.text and f'id="{field}"' in response.text, field
+    assert "closure review" in response.text
+    with console.app.uow() as uow:
+        assert uow.agenda.for_submission(1).state == "on_agenda"

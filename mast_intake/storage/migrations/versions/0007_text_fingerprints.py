@@ -2,7 +2,7 @@
 the facts the partnership report keeps from each sealed record.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-03
 
 Written out by hand (not imported from tables.py) so that it keeps describing this revision when
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,111 @@
+"""Accounts, for administrators: add, change role, disable, sign out everywhere, lift sign-in locks."""
+
+# No "from __future__ import annotations": FastAPI must see the Annotated dependency types.
+import re
+
+import anyio
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.exc import IntegrityError
+
+from mast_intake.web import signin
+from mast_intake.web.auth import ROLES, PasswordTooWeak, hash_password
+from mast_intake.web.context import Admin, Console, ConsoleDep, Id, csrf_checked
+from mast_intake.web.decision_form import FieldError
+
+router = APIRouter()
+
+
+def show_users(request: Request, console: Console, status_code: int = 200,
+               errors: list[FieldError] | None = None, notice: str = "",
+               form: dict[str, str] | None = None) -> Response:
+    now = console.now()
+    with console.app.uow() as uow:
+        # Copied out: the rows expire when the unit of work ends.
+        users = [{"id": u.id, "username": u.username, "display_name": u.display_name, "role": u.role,
+                  "active": u.active, "last_login_at": u.last_login_at,
+                  "sessions": uow.web_sessions.count_for(u.id) if u.id else 0} for u in uow.users.list()]
+        locks = signin.locks(uow, now)
+    return console.render(request, "users.html", status_code, users=users, roles=ROLES, errors=errors or [],
+                          notice=notice, form=form or {}, locks=locks)
+
+
+@router.get("/users", response_class=HTMLResponse)
+def users(request: Request, user: Admin, console: ConsoleDep) -> Response:
+    return show_users(request, console)
+
+
+@router.post("/users", response_class=HTMLResponse, dependencies=[Depends(csrf_checked)])
+async def add_user(request: Request, user: Admin, console: ConsoleDep) -> Response:
+    form = await request.form()
+    username = str(form.get("username", "")).strip().lower()
+    display = str(form.get("display_name", "")).strip()
+    role = str(form.get("role", ""))
+    kept = {"username": username, "display_name": display, "role": role}
+    if not re.fullmatch(r"[a-z0-9._@-]{2,320}", username):
+        return show_users(request, console, 422, [FieldError(
+            "new-username", "Give a user name of letters, digits, dots, dashes or @")], form=kept)
+    if role not in ROLES:
+        return show_users(request, console, 422, [FieldError("new-role", "Choose a role")], form=kept)
+    password = str(form.get("password", ""))
+    try:
+        hashed = (await anyio.to_thread.run_sync(hash_password, password, limiter=console.limiter())
+                  if password or console.settings.web.auth == "local" else "")
+    except PasswordTooWeak as exc:
+        return show_users(request, console, 422, [FieldError("new-password", f"The password is too short: "
+                                                                             f"{exc}")], form=kept)
+    try:
+        with console.app.uow() as uow:
+            created = uow.users.add(username, role, hashed, display)
+            uow.audit.append(user.username, "user_added", "user", str(created.id), role)
+            uow.commit()
+    except IntegrityError:
+        return show_users(request, console, 409, [FieldError(
+            "new-username", f"There is already an account called {username}")], form=kept)
+    return show_users(request, console, notice=f"Account {username} added.")
+
+
+@router.post("/users/{user_id}", response_class=HTMLResponse, dependencies=[Depends(csrf_checked)])
+async def change_user(request: Request, user_id: Id, user: Admin, console: ConsoleDep) -> Response:
+    form = await request.form()
+    role = str(form.get("role", "")) or None
+    active = {"yes": True, "no": False}.get(str(form.get("active", "")))
+    if user_id == user.id and (active is False or (role and role != "admin")):
+        return show_users(request, console, 422, [FieldError(
+            f"role-{user_id}", "You cannot disable your own account or remove your own administrator role")])
+    if role is not None and role not in ROLES:
+        return show_users(request, console, 422, [FieldError(f"role-{user_id}", "Choose a role")])
+    with console.app.uow() as uow:
+        target = uow.users.get(user_id)
+        if target is None:
+            return show_users(request, console, 404, [FieldError("new-username", "There is no such account")])
+        uow.users.update(target, role=role, active=active)
+        ended = uow.web_sessions.end_all(user_id) if active is False else 0
+        uow.audit.append(user.username, "user_changed", "user", str(user_id),
+                         f"role={target.role} active={target.active} sessions_ended={ended}")
+        uow.commit()
+        name = target.username
+    return show_users(request, console, notice=f"Account {name} updated.")
+
+
+@router.post("/users/{user_id}/sign-out", response_class=HTMLResponse, dependencies=[Depends(csrf_checked)])
+def sign_out_everywhere(request: Request, user_id: Id, user: Admin, console: ConsoleDep) -> Response:
+    with console.app.uow() as uow:
+        target = uow.users.get(user_id)
+        if target is None:
+            return show_users(request, console, 404, [FieldError("new-username", "There is no such account")])
+        ended = uow.web_sessions.end_all(user_id)
+        uow.audit.append(user.username, "signed_out_everywhere", "user", str(user_id), f"{ended} sessions")
+        uow.commit()
+        name = target.username
+    return show_users(request, console, notice=f"{name} is signed out everywhere ({ended} sessions ended).")
+
+
+@router.post("/users/locks/lift", response_class=HTMLResponse, dependencies=[Depends(csrf_checked)])
+async def lift_lock(request: Request, user: Admin, console: ConsoleDep) -> Response:
+    form = await request.form()
+    with console.app.uow() as uow:
+        lifted = signin.lift(uow, str(form.get("key", "")), user.username)
+        uow.commit()
+    notice = "Sign-in lock lifted." if lifted else "That lock had already ended."
+    return show_users(request, console, notice=notice)
