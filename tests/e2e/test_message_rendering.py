@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.test_browser import ARGS, ARTIFACTS, CHROMIUM, _need_chromium
+from tests.e2e.browser_support import ARGS, ARTIFACTS, CHROMIUM, need_chromium
 from tests.message_kinds import all_messages, html_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -26,7 +26,7 @@ MUST_FIX_FIRST = [name for name in MESSAGES if name.startswith("precheck") and n
 
 @pytest.fixture(scope="module")
 def page() -> Iterator[object]:
-    _need_chromium()
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
