@@ -35,12 +35,12 @@ class FingerprintRepository(_Repository):
         """Store a tool's fingerprints (again is harmless); how many were given."""
         rows = [{"submission_id": submission_id, "child_id": child_id, "digest": digest}
                 for digest in sorted(set(digests))]
-        table = TextFingerprint.__table__
-        for start in range(0, len(rows), CHUNK):
-            self.session.execute(
-                _insert_for(self.session, table).values(rows[start:start + CHUNK])
-                .on_conflict_do_nothing(index_elements=["submission_id", "digest"])
-            )
+        if rows:
+            # One statement with the rows as parameters (executemany): it is compiled once and
+            # cached, where a many-row VALUES clause is compiled anew for every tool.
+            statement = _insert_for(self.session, TextFingerprint.__table__).on_conflict_do_nothing(
+                index_elements=["submission_id", "digest"])
+            self.session.execute(statement, rows)
         return len(rows)
 
     @staticmethod
@@ -62,5 +62,7 @@ class FingerprintRepository(_Repository):
             statement = sa.select(table.c.digest, table.c.child_id, table.c.submission_id).where(
                 table.c.digest.in_(unique[start:start + CHUNK]), table.c.child_id != not_child_id
             )
-            found.extend(FingerprintMatch(d, int(c), int(s)) for d, c, s in self.session.execute(statement))
+            # all() fetches the rows at once; iterating the result fetches them one by one.
+            rows = self.session.execute(statement).all()
+            found.extend(FingerprintMatch(d, int(c), int(s)) for d, c, s in rows)
         return found
