@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from email.parser import BytesHeaderParser
 
 from mast_intake.bootstrap import bootstrap
 from mast_intake.config.settings import Settings
@@ -24,8 +25,13 @@ def test_each_reply_is_sent_before_the_next_message_is_read(tmp_path) -> None:
     sent_before_each_read: list[int] = []
     parse = app.parse
 
+    def replies_sent() -> int:
+        # The fictional tools share their wording, so the administrator's copy alerts go too.
+        recipients = [BytesHeaderParser().parsebytes(p.read_bytes())["To"] for p in sent_folder.glob("*")]
+        return sum(1 for to in recipients if app.settings.admin_address not in to)
+
     def counting_parse(data: bytes, file_name: str):
-        sent_before_each_read.append(len(list(sent_folder.glob("*"))) if sent_folder.exists() else 0)
+        sent_before_each_read.append(replies_sent() if sent_folder.exists() else 0)
         return parse(data, file_name)
 
     app.parse = counting_parse
@@ -33,7 +39,7 @@ def test_each_reply_is_sent_before_the_next_message_is_read(tmp_path) -> None:
 
     assert counts["parsed"] == MESSAGES
     assert sent_before_each_read == list(range(MESSAGES))
-    assert len(list(sent_folder.glob("*"))) == MESSAGES
+    assert replies_sent() == MESSAGES
     with app.uow() as uow:
         assert uow.outbox.counts()["pending"] == 0
 
