@@ -79,9 +79,10 @@ class AcrossTools:
                 current_of[keyed_hash(key, shingle)] = digest
         children: dict[str, set[int]] = {}
         tools: dict[str, set[int]] = {}
-        for match in self._repository(uow).matching(list(current_of), child_id):
+        for match in self._repository(uow).matching(list(current_of), child_id, STOCK_PHRASING_CHILDREN):
             children.setdefault(current_of[match.digest], set()).add(match.child_id)
-            tools.setdefault(current_of[match.digest], set()).add(match.submission_id)
+            if match.submission_id is not None:
+                tools.setdefault(current_of[match.digest], set()).add(match.submission_id)
         return History(previous, self.keys[0], {d: frozenset(c) for d, c in children.items()},
                        {d: frozenset(t) for d, t in tools.items()})
 
