@@ -191,13 +191,13 @@ def _poll_replies(files: list[bytes], messages: int, queue) -> None:
             drop(app.settings.maildir_path, email_with([(f"tool{number}.docx", files[number % len(files)])]),
                  name=f"{number:06d}.eml")
         sent: list[float] = []
-        send = app.mailer.send
+        send = app.mailer.send_mime
 
         def timed_send(message) -> None:
             send(message)
             sent.append(time.perf_counter())
 
-        app.mailer.send = timed_send  # type: ignore[method-assign]
+        app.mailer.send_mime = timed_send  # type: ignore[method-assign]
         started = time.perf_counter()
         poll_once(app.poll_context())
         elapsed = time.perf_counter() - started

@@ -79,31 +79,40 @@ class AcrossTools:
                 current_of[keyed_hash(key, shingle)] = digest
         children: dict[str, set[int]] = {}
         tools: dict[str, set[int]] = {}
-        for match in self._repository(uow).matching(list(current_of), child_id):
+        for match in self._repository(uow).matching(list(current_of), child_id, STOCK_PHRASING_CHILDREN):
             children.setdefault(current_of[match.digest], set()).add(match.child_id)
-            tools.setdefault(current_of[match.digest], set()).add(match.submission_id)
+            if match.submission_id is not None:
+                tools.setdefault(current_of[match.digest], set()).add(match.submission_id)
         return History(previous, self.keys[0], {d: frozenset(c) for d, c in children.items()},
                        {d: frozenset(t) for d, t in tools.items()})
 
     def check(self, uow: SqlUnitOfWork, record: Assessment, child: Child | None,
-              findings: list[Finding]) -> list[Finding]:
-        """``findings`` with those of the checks against the child's earlier tools added."""
+              findings: list[Finding]) -> tuple[list[Finding], History | None]:
+        """``findings`` with those of the checks against the child's earlier tools added, and
+        the history they were checked against (None without a child), for :meth:`remember`."""
         if child is None or child.id is None:
-            return findings
-        options = self.options.with_history(self.history(uow, record, child.id))
-        added = [f for f in run_checks(record, options) if f.code in NEEDS_HISTORY]
+            return findings, None
+        history = self.history(uow, record, child.id)
+        # Only the checks that need the history: the others already ran in the poll's own run.
+        added = run_checks(record, self.options.with_history(history), only=NEEDS_HISTORY)
         # A stable sort: the run's own order stays, the added findings join their severity.
-        return sorted([*findings, *added], key=lambda f: f.severity.rank)
+        return sorted([*findings, *added], key=lambda f: f.severity.rank), history
 
     def remember(self, uow: SqlUnitOfWork, submission: Submission, record: Assessment,
-                 findings: list[Finding]) -> None:
-        """Keep the stored tool's fingerprints; alert the administrator to a copied passage."""
+                 findings: list[Finding], history: History | None = None) -> None:
+        """Keep the stored tool's fingerprints; alert the administrator to a copied passage.
+
+        ``history`` is what :meth:`check` read for this tool in this transaction (the tool's own
+        fingerprints, added here, belong to its child and so cannot change the matches); without
+        it, it is read again.
+        """
         if submission.child_id is None or submission.id is None:
             return
         self._repository(uow).add(submission.id, submission.child_id, fingerprints(record, self.keys[0]))
         if not any(f.code == CopiedFromOtherChild.code for f in findings):
             return
-        history = self.history(uow, record, submission.child_id)
+        if history is None:
+            history = self.history(uow, record, submission.child_id)
         others = sorted({tool for digest, tools in history.other_tools.items()
                          if len(history.other_children[digest]) < STOCK_PHRASING_CHILDREN for tool in tools})
         view = AlertView(kind="copied_text", occurred_at=self.clock(),

@@ -218,8 +218,9 @@ def _store(ctx: PollContext, uow: AbstractUnitOfWork, incoming: Incoming,
             bool(uow.decisions.for_child(child.id))
             or outcome.child.fields.get("previous_cse", "").strip().lower().startswith("yes")
         )
+        history = None
         if ctx.across_tools is not None:  # hook: checks against earlier tools, before storing
-            findings = ctx.across_tools.check(uow, outcome, child, findings)  # type: ignore[arg-type]
+            findings, history = ctx.across_tools.check(uow, outcome, child, findings)  # type: ignore[arg-type]
         submission = uow.submissions.add(
             **common, kind=outcome.kind, status="parsed", record=record_to_storage(outcome),
             findings=[f.to_dict() for f in findings], child_id=child.id if child else None,
@@ -228,7 +229,7 @@ def _store(ctx: PollContext, uow: AbstractUnitOfWork, incoming: Incoming,
             computed_category=outcome.computed_category,
         )
         if ctx.across_tools is not None:  # hook: keep its fingerprints, alert to a copied passage
-            ctx.across_tools.remember(uow, submission, outcome, findings)  # type: ignore[arg-type]
+            ctx.across_tools.remember(uow, submission, outcome, findings, history)  # type: ignore[arg-type]
         needs_correction = any(f.severity == Severity.MUST_FIX for f in findings)
         uow.agenda.enqueue(submission, is_review, needs_correction)
         original = next(a.data for a in incoming.attachments if a.sha256 == sha256)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import abc
+import email
+import email.policy
 from email.message import EmailMessage
 
 
@@ -28,6 +30,14 @@ class Mailer(abc.ABC):
     @abc.abstractmethod
     def send(self, message: EmailMessage) -> None:
         """Deliver one message or raise MailerError."""
+
+    def send_mime(self, data: bytes) -> None:
+        """Deliver one message given as its serialised bytes (as the outbox holds it).
+
+        Parsed and sent with ``send``; an adapter that can hand the bytes on as they are
+        overrides this to skip parsing and serialising the message again.
+        """
+        self.send(email.message_from_bytes(data, policy=email.policy.default))  # type: ignore[arg-type]
 
     def close(self) -> None:  # noqa: B027 - optional hook, most adapters hold nothing open
         """Release any connection held open."""

@@ -8,8 +8,6 @@ allowed partner domains: a recipient elsewhere is refused and the row fails.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -51,8 +49,7 @@ def deliver(
             try:
                 if not all(_allowed(r, allowed_domains, extra) for r in recipients):
                     raise RecipientNotAllowed("recipient outside the allowed domains")
-                message = email.message_from_bytes(work.outbox.mime(row), policy=email.policy.default)
-                mailer.send(message)  # type: ignore[arg-type]
+                mailer.send_mime(work.outbox.mime(row))
             except MailerError as exc:
                 work.outbox.mark_failed(row.id, type(exc).__name__)
                 work.commit()

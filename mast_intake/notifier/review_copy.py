@@ -667,34 +667,38 @@ def _reference_run(comment_id: int) -> etree._Element:
 
 
 def _repackage(original: bytes, document: docx.document.Document) -> bytes:
-    saved = io.BytesIO()
-    document.save(saved)
     part = document.part
     comments = part.part_related_by(RT.COMMENTS)
+    # Only these parts changed: serialised on their own, not by saving (and compressing) the
+    # whole package again.
+    rels = part.rels.xml
     changed = {
-        part.partname.membername,
-        part.partname.rels_uri.membername,
-        comments.partname.membername,
+        part.partname.membername: part.blob,
+        part.partname.rels_uri.membername: rels.encode("utf-8") if isinstance(rels, str) else rels,
+        comments.partname.membername: comments.blob,
     }
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(original)) as source, zipfile.ZipFile(saved) as rebuilt, \
+    with zipfile.ZipFile(io.BytesIO(original)) as source, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        new_names = set(rebuilt.namelist())
         written = set()
         for info in source.infolist():
             if info.filename in written:
                 continue
             if info.filename == "[Content_Types].xml":
                 data = _content_types(source.read(info), comments.partname, comments.content_type)
-            elif info.filename in changed and info.filename in new_names:
-                data = rebuilt.read(info.filename)
+            elif info.filename in changed:
+                data = changed[info.filename]
             else:
                 data = source.read(info)
-            target.writestr(_entry(info.filename, info.date_time), data)
+            target.writestr(_entry(info.filename, info.date_time), data, compresslevel=_COMPRESS_LEVEL)
             written.add(info.filename)
-        for name in sorted(changed - written):
-            target.writestr(_entry(name), rebuilt.read(name))
+        for name in sorted(changed.keys() - written):
+            target.writestr(_entry(name), changed[name], compresslevel=_COMPRESS_LEVEL)
     return out.getvalue()
+
+
+# The fastest deflate: a review copy is read once, and level 6 took most of the time to build it.
+_COMPRESS_LEVEL = 1
 
 
 def _entry(name: str, when: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)) -> zipfile.ZipInfo:

@@ -21,11 +21,11 @@ CHUNK = 500
 
 @dataclass(frozen=True)
 class FingerprintMatch:
-    """A fingerprint also found in a tool about another child."""
+    """A fingerprint also found in a tool about another child (the tool's id, when asked for)."""
 
     digest: str
     child_id: int
-    submission_id: int
+    submission_id: int | None
 
 
 class FingerprintRepository(_Repository):
@@ -35,12 +35,12 @@ class FingerprintRepository(_Repository):
         """Store a tool's fingerprints (again is harmless); how many were given."""
         rows = [{"submission_id": submission_id, "child_id": child_id, "digest": digest}
                 for digest in sorted(set(digests))]
-        table = TextFingerprint.__table__
-        for start in range(0, len(rows), CHUNK):
-            self.session.execute(
-                _insert_for(self.session, table).values(rows[start:start + CHUNK])
-                .on_conflict_do_nothing(index_elements=["submission_id", "digest"])
-            )
+        if rows:
+            # One statement with the rows as parameters (executemany): it is compiled once and
+            # cached, where a many-row VALUES clause is compiled anew for every tool.
+            statement = _insert_for(self.session, TextFingerprint.__table__).on_conflict_do_nothing(
+                index_elements=["submission_id", "digest"])
+            self.session.execute(statement, rows)
         return len(rows)
 
     @staticmethod
@@ -53,14 +53,28 @@ class FingerprintRepository(_Repository):
         """Remove every fingerprint (before they are made again under a new key); how many."""
         return self.session.execute(sa.delete(TextFingerprint.__table__)).rowcount
 
-    def matching(self, digests: Sequence[str], not_child_id: int) -> list[FingerprintMatch]:
-        """Every stored fingerprint among ``digests`` that belongs to another child's tool."""
+    def matching(self, digests: Sequence[str], not_child_id: int, tools_below: int) -> list[FingerprintMatch]:
+        """Every stored fingerprint among ``digests`` that belongs to another child's tool.
+
+        Each (digest, child) comes once; the tools holding a digest are read only when fewer
+        than ``tools_below`` other children share it (a passage that many share is stock
+        phrasing, whose rows would grow with every tool stored), else ``submission_id`` is None.
+        """
         table = TextFingerprint.__table__
-        found: list[FingerprintMatch] = []
+        others = table.c.child_id != not_child_id
+        children: dict[str, set[int]] = {}
         unique = sorted(set(digests))
         for start in range(0, len(unique), CHUNK):
-            statement = sa.select(table.c.digest, table.c.child_id, table.c.submission_id).where(
-                table.c.digest.in_(unique[start:start + CHUNK]), table.c.child_id != not_child_id
-            )
-            found.extend(FingerprintMatch(d, int(c), int(s)) for d, c, s in self.session.execute(statement))
+            pairs = sa.select(table.c.digest, table.c.child_id).distinct().where(
+                table.c.digest.in_(unique[start:start + CHUNK]), others)
+            # all() fetches the rows at once; iterating the result fetches them one by one.
+            for digest, child_id in self.session.execute(pairs).all():
+                children.setdefault(digest, set()).add(int(child_id))
+        found = [FingerprintMatch(digest, child_id, None)
+                 for digest, ids in children.items() if len(ids) >= tools_below for child_id in ids]
+        few = sorted(digest for digest, ids in children.items() if len(ids) < tools_below)
+        for start in range(0, len(few), CHUNK):
+            rows = sa.select(table.c.digest, table.c.child_id, table.c.submission_id).where(
+                table.c.digest.in_(few[start:start + CHUNK]), others)
+            found.extend(FingerprintMatch(d, int(c), int(s)) for d, c, s in self.session.execute(rows).all())
         return found

@@ -85,7 +85,9 @@ class History:
     ``previous`` are the same child's earlier tools, oldest first. ``fingerprint_key`` is the
     key of the shingle hashes (empty: the copy check is off). ``other_children`` maps each of
     this tool's fingerprints that also occurs in another child's tool to the ids of those
-    children, and ``other_tools`` to the ids of those tools.
+    children, and ``other_tools`` to the ids of those tools (the poll keeps these only for
+    passages fewer than ``STOCK_PHRASING_CHILDREN`` other children share: stock phrasing is
+    never reported, and its tools grow with every tool stored).
     """
 
     previous: tuple[PriorTool, ...] = ()

@@ -17,8 +17,11 @@ def _order(finding: Finding) -> tuple[int, int, int]:
     return finding.severity.rank, item, _RULE_ORDER[finding.code]
 
 
-def run_checks(record: Assessment, options: CheckOptions | None = None) -> list[Finding]:
-    """All findings for ``record``, by severity, then whole-tool before items in form order."""
+def run_checks(record: Assessment, options: CheckOptions | None = None,
+               only: frozenset[str] | None = None) -> list[Finding]:
+    """All findings for ``record`` (of the rules whose codes are in ``only``, when given), by
+    severity, then whole-tool before items in form order."""
     options = options or CheckOptions()
-    findings = [finding for rule in RULES for finding in rule.check(record, options)]
+    rules = RULES if only is None else [rule for rule in RULES if rule.code in only]
+    findings = [finding for rule in rules for finding in rule.check(record, options)]
     return sorted(findings, key=_order)

@@ -16,6 +16,7 @@ from mast_intake.intake.poll import poll_once
 from mast_intake.protection.crypto import new_key
 from mast_intake.protection.keys import protection_repository, rotate_keys
 from mast_intake.scheduler import send_outbox
+from mast_intake.storage.fingerprints import FingerprintRepository
 from mast_intake.storage.tables import Submission, TextFingerprint
 from tests.fixtures.factory import base_spec, build_form
 from tests.mail_factory import drop, email_with
@@ -105,3 +106,24 @@ def test_after_a_key_rotation_and_the_old_key_removed_copies_are_still_found(tmp
     other = replace(first, name="Tamsin Carew", dob=date(2012, 6, 1), age=14)
     assert "COPIED_FROM_OTHER_CHILD" in _poll(app, other)
     app.close()
+
+
+def test_stock_phrasing_is_matched_by_child_without_reading_every_tool_of_it(app) -> None:
+    for number in range(4):  # four children whose tools share one passage
+        spec = replace(base_spec(), name=f"Testchild Number{number}", dob=date(2012, 1, 1 + number),
+                       summary=(PASTED, "Protective factors: she is close to her grandmother."))
+        _poll(app, spec)
+    with app.uow() as uow:
+        rows = uow.session.execute(sa.select(TextFingerprint.digest, TextFingerprint.child_id)).all()
+        first_child = min(child for _, child in rows)
+        digests = [digest for digest, child in rows if child == first_child]
+        repository = FingerprintRepository(uow.session)
+        stock = repository.matching(digests, first_child, tools_below=3)
+        everything = repository.matching(digests, first_child, tools_below=4)
+    children: dict[str, set[int]] = {}
+    for match in stock:
+        children.setdefault(match.digest, set()).add(match.child_id)
+    assert any(len(ids) == 3 for ids in children.values())
+    assert all((m.submission_id is None) == (len(children[m.digest]) >= 3) for m in stock)
+    assert all(m.submission_id is not None for m in everything)
+    assert {(m.digest, m.child_id) for m in stock} == {(m.digest, m.child_id) for m in everything}

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
+from email.parser import BytesHeaderParser
+from email.policy import default
 from pathlib import Path
 
 from mast_intake.intake.adapters.maildir import make_private_maildir
@@ -31,7 +33,7 @@ class MaildirMailer(Mailer):
         except OSError as exc:
             raise MailerError(f"outbox maildir {self.path}: open failed: {type(exc).__name__}") from exc
 
-    def file_name(self, message: EmailMessage) -> str:
+    def file_name(self, message: EmailMessage | Message) -> str:
         """The outbox file name (also the Maildir key) for ``message``."""
         message_id = (message.get("Message-ID") or "").strip()
         if not message_id:
@@ -47,8 +49,14 @@ class MaildirMailer(Mailer):
 
     def send(self, message: EmailMessage) -> None:
         """Write ``message`` into new/ unless a message with its Message-ID is already there."""
-        name = self.file_name(message)
-        data = message.as_bytes(policy=message.policy.clone(linesep="\n"))
+        self._write(self.file_name(message), message.as_bytes(policy=message.policy.clone(linesep="\n")))
+
+    def send_mime(self, data: bytes) -> None:
+        """Write serialised ``data`` as it is, with LF line endings: no parse of its body."""
+        headers = BytesHeaderParser(policy=default).parsebytes(data)
+        self._write(self.file_name(headers), data.replace(b"\r\n", b"\n"))
+
+    def _write(self, name: str, data: bytes) -> None:
         temporary = self.path / "tmp" / f"{name}.{os.getpid()}.{secrets.token_hex(4)}"
         try:
             if self._already_there(name):

@@ -96,3 +96,21 @@ def test_a_write_failure_is_a_mailer_error(tmp_path: Path) -> None:
     with pytest.raises(MailerError) as caught:
         mailer.send(make_message())
     assert "Fictional" not in str(caught.value)
+
+
+def test_send_mime_writes_the_outbox_bytes_as_send_would(tmp_path: Path) -> None:
+    by_message = MaildirMailer(tmp_path / "a")
+    by_bytes = MaildirMailer(tmp_path / "b")
+    message = make_message()
+    by_message.send(message)
+    by_bytes.send_mime(bytes(message).replace(b"\n", b"\r\n"))  # CRLF in, LF out
+    [one], [other] = files(by_message.path), files(by_bytes.path)
+    assert one.name == other.name, "named by the Message-ID either way"
+    assert one.read_bytes() == other.read_bytes()
+    by_bytes.send_mime(bytes(message))  # again: already there, nothing more written
+    assert len(files(by_bytes.path)) == 1
+
+
+def test_send_mime_without_message_id_fails(tmp_path: Path) -> None:
+    with pytest.raises(MailerError):
+        MaildirMailer(tmp_path / "outbox").send_mime(bytes(make_message(message_id="")))
