@@ -62,6 +62,10 @@ def agenda_job(app: App) -> None:
     day = calendar.local(now).date()
     if not calendar.is_meeting_day(day):
         return  # a bank holiday or closure day: the cases wait for the next meeting
+    if calendar.has_taken_place(day, now):
+        # A run missed while the service was down comes late: the cases wait for the next meeting.
+        log.warning("agenda job ran after its meeting; nothing placed", extra={"day": day.isoformat()})
+        return
     with app.uow() as uow:
         place_cases(uow, day, app.settings, now)
         view, _ = agenda_for(uow, day, app.settings, now)

@@ -164,3 +164,21 @@ def _docx_text(data: bytes) -> str:
     document = docx.Document(io.BytesIO(data))
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+@pytest.mark.parametrize(("hour", "placed"), [(8, 1), (11, 0)])
+def test_the_agenda_job_places_cases_before_its_meeting_and_never_after(tmp_path, hour, placed) -> None:
+    from mast_intake.scheduler import agenda_job
+
+    # Thursday 3 December 2026; the meeting is at 09:30. A run missed while the service was down
+    # comes late: the case then waits for the next meeting instead of stopping the job.
+    clock = FakeClock(datetime(2026, 12, 2, 15, 0, tzinfo=UTC))
+    app = bootstrap(Settings(data_dir=tmp_path / "var"), clock=clock)
+    drop(app.settings.maildir_path, email_with([("tool.docx", build_form(base_spec()))], sent_at=clock()))
+    poll_once(app.poll_context())
+    clock.now = datetime(2026, 12, 3, hour, 0, tzinfo=UTC)
+    agenda_job(app)
+    with app.uow() as uow:
+        assert len(agenda_for(uow, date(2026, 12, 3), app.settings, clock())[1]) == placed
+        assert uow.agenda.waiting_count() == 1 - placed
+    app.close()
