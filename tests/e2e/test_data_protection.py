@@ -45,7 +45,10 @@ def names_found(paths: list[Path]) -> dict[str, list[str]]:
         if tool:
             text += subprocess.run([tool, "-a", str(path)], capture_output=True, text=True,
                                    errors="replace").stdout
-        hits = [name for name in NAMES if name.lower() in text.lower()]
+        # A name standing alone, not four letters inside base64 ciphertext, where a short name
+        # turns up by chance (one run in ten held "eira" somewhere in the sealed values).
+        hits = [name for name in NAMES
+                if re.search(rf"(?<![A-Za-z0-9+/]){re.escape(name)}(?![A-Za-z0-9+/])", text, re.IGNORECASE)]
         if hits:
             found[str(path)] = hits
     return found
