@@ -108,8 +108,9 @@ def defer_case(uow: AbstractUnitOfWork, submission_id: int, by: str, settings: S
     return deferral
 
 
-def _case(uow: AbstractUnitOfWork, entry: AgendaEntry, settings: Settings, now: datetime,
-          deferred_to: date | None = None) -> AgendaCase:
+def case_of(uow: AbstractUnitOfWork, entry: AgendaEntry, settings: Settings, now: datetime,
+            deferred_to: date | None = None) -> AgendaCase:
+    """One agenda entry as the agenda shows it (``deferred_to`` on the meeting it left)."""
     submission = uow.submissions.get(entry.submission_id)
     assert submission is not None and submission.id is not None  # the foreign key guarantees it
     record = record_from_storage(uow.submissions.record(submission) or {})
@@ -164,8 +165,8 @@ def agenda_for(uow: AbstractUnitOfWork, day: date, settings: Settings, now: date
     """
     calendar = calendar_of(settings.meeting)
     calendar.require_meeting_day(day)
-    cases = [_case(uow, entry, settings, now) for entry in uow.agenda.for_meeting(day)]
-    cases += [_case(uow, entry, settings, now, deferral.to_day)
+    cases = [case_of(uow, entry, settings, now) for entry in uow.agenda.for_meeting(day)]
+    cases += [case_of(uow, entry, settings, now, deferral.to_day)
               for entry, deferral in uow.agenda.deferred_from(day)]
     by_view = {id(case.view): case for case in cases}
     ordered = [by_view[id(view)] for view in order_cases([case.view for case in cases])]

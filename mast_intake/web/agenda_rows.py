@@ -15,7 +15,7 @@ from mast_intake.domain.agenda import is_waiting_for
 from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.models.codec import record_from_storage
 from mast_intake.notifier.agenda import calendar_of
-from mast_intake.notifier.meetings import AgendaCase, _case, agenda_for
+from mast_intake.notifier.meetings import AgendaCase, agenda_for, case_of
 from mast_intake.notifier.views import AgendaView, band_rank
 
 SUMMARY_CHARS = 280
@@ -78,7 +78,7 @@ def waiting_rows(uow: SqlUnitOfWork, day: date, settings: Settings, now: datetim
     cutoff = calendar_of(settings.meeting).cutoff_at(day)
     waiting = [entry for entry in uow.agenda.waiting()
                if is_waiting_for(entry, day, cutoff) and entry.meeting_date != day]
-    return [_row(uow, number, _case(uow, entry, settings, now))
+    return [_row(uow, number, case_of(uow, entry, settings, now))
             for number, entry in enumerate(waiting, start=1)]
 
 
