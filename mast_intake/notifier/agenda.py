@@ -29,11 +29,6 @@ from mast_intake.models.finding import Severity
 from mast_intake.models.form import Category
 from mast_intake.notifier.views import AgendaCaseView, FindingView, band_rank
 
-NRM_CODES = frozenset({"NRM_CONSIDER", "TRAFFICKING", "TRAFFICKING_SIGNS"})
-"""Finding codes that prompt MAST to consider an NRM referral."""
-OVER_18_CODES = frozenset({"OVER_18"})
-LEAVING_CARE_CODES = frozenset({"LEAVING_CARE"})
-
 KNOWN_DOMAINS: dict[str, str] = {
     "northyorkshire.pnn.police.uk": "North Yorkshire Police",
 }
@@ -60,18 +55,19 @@ def order_cases(cases: Iterable[AgendaCaseView]) -> list[AgendaCaseView]:
 
 
 def case_flags(findings: Iterable[FindingView]) -> dict[str, bool]:
-    """Agenda prompts from findings: consider_nrm, over_18, leaving_care, awaiting_correction."""
-    codes = set()
+    """Agenda prompts from findings (each rule's ``prompts``), and whether any must be fixed."""
+    # Imported here: the catalogue loads the checks (spaCy), which the calendar helpers above
+    # are used without.
+    from mast_intake.validation.catalogue import RULES_BY_CODE
+    from mast_intake.validation.rule import Prompt
+
+    raised: set[Prompt] = set()
     must_fix = False
     for finding in findings:
-        codes.add(finding.code)
+        rule = RULES_BY_CODE.get(finding.code)
+        raised |= rule.prompts if rule else set()
         must_fix = must_fix or finding.severity is Severity.MUST_FIX
-    return {
-        "consider_nrm": bool(codes & NRM_CODES),
-        "over_18": bool(codes & OVER_18_CODES),
-        "leaving_care": bool(codes & LEAVING_CARE_CODES),
-        "awaiting_correction": must_fix,
-    }
+    return {**{prompt.value: prompt in raised for prompt in Prompt}, "awaiting_correction": must_fix}
 
 
 def team_from_sender(display_name: str, address: str) -> str:

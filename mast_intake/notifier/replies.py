@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import EmailMessage
@@ -13,7 +13,15 @@ from mast_intake.config.settings import Settings
 from mast_intake.models.assessment import Assessment, ItemEntry, Rejection
 from mast_intake.models.finding import Finding
 from mast_intake.models.form import ITEMS
-from mast_intake.notifier.advice import full_fix, guide_words, place_label, rule_summary, short_fix
+from mast_intake.notifier.advice import (
+    comment_message,
+    full_fix,
+    guide_words,
+    place_label,
+    rule_summary,
+    short_fix,
+    short_fix_for,
+)
 from mast_intake.notifier.agenda import calendar_of
 from mast_intake.notifier.agenda_docx import DOCX_MIME
 from mast_intake.notifier.compose import (
@@ -53,30 +61,23 @@ class ReadTool:
     original: bytes = b""
 
 
-def finding_view(finding: Finding, specific: Mapping[str, str] | None = None) -> FindingView:
+def finding_view(finding: Finding, record: Assessment | None = None,
+                 review: ReviewDateView | None = None) -> FindingView:
     """A finding with its rule's summary, the guide's sentence and how to put it right.
 
-    ``specific`` maps a code to a short form written for this tool (the review date, the totals),
-    used instead of the rule's general one.
+    With the tool's ``record`` (and its ``review`` date), the short fix is the one its rule
+    writes for this tool (the totals, the review date) instead of the rule's general one.
     """
-    short = (specific or {}).get(finding.code) or short_fix(finding.code)
+    if record is None:
+        short = short_fix(finding.code)
+    else:
+        short = short_fix_for(finding.code, record, review.sentence if review else "")
     view = FindingView.from_finding(
         finding, summary=rule_summary(finding.code), guide=guide_words(finding.code),
         how_to_fix=full_fix(finding.code), short_fix=short,
     )
     place = place_label(finding.code) if finding.item is None else None
     return replace(view, item_label=place) if place else view
-
-
-def specific_fixes(record: Assessment, review: ReviewDateView | None) -> dict[str, str]:
-    """Short forms written for this tool: the review date, and the two totals when they differ."""
-    specific = {"SCORE_MISMATCH": (
-        f"You gave a total of {record.stated_total}. We counted {record.computed_total}. "
-        "Please correct the total: the items we counted are under Score."
-    )}
-    if review is not None:
-        specific["REVIEW_DUE"] = review.sentence
-    return specific
 
 
 def score_view(record: Assessment) -> ScoreView:
@@ -130,15 +131,16 @@ def reply_id(message_id: str, part: str, settings: Settings) -> str:
     return f"<{digest}.{part}@{settings.mast_address.rpartition('@')[2]}>"
 
 
-def review_copy(tool: ReadTool, specific: Mapping[str, str] | None = None) -> list[Attachment]:
+def review_copy(tool: ReadTool, review: ReviewDateView | None = None) -> list[Attachment]:
     """The worker's tool with each finding as a Word comment (a rebuilt copy for a PDF).
 
-    ``specific`` replaces the rule's message in the comment of a code with the reply's own
-    words (the review date), so the copy and the email say the same.
+    A rule may word its comment with the reply's own words (the review date), so the copy and
+    the email say the same.
     """
     if not tool.findings:
         return []
-    findings = [replace(f, message=(specific or {}).get(f.code) or f.message) for f in tool.findings]
+    sentence = review.sentence if review else ""
+    findings = [replace(f, message=comment_message(f.code, f.message, sentence)) for f in tool.findings]
     try:
         if tool.record.kind == "docx" and tool.original:
             data = annotate_docx(tool.original, findings)
@@ -176,9 +178,7 @@ def compose_replies(
     messages = []
     for index, tool in enumerate(read):
         review = review_date(tool.record, settings, received_at)
-        specific = specific_fixes(tool.record, review)
-        comment_words = {"REVIEW_DUE": review.sentence} if review else {}
-        attachments = review_copy(tool, comment_words) if settings.review_comments_attachment else []
+        attachments = review_copy(tool, review) if settings.review_comments_attachment else []
         view = PrecheckView(
             reference=tool.reference,
             file_name=tool.record.file_name,
@@ -186,7 +186,7 @@ def compose_replies(
             child_name=tool.record.child.name or "",
             received_at=received_at,
             score=score_view(tool.record),
-            findings=tuple(finding_view(f, specific) for f in tool.findings),
+            findings=tuple(finding_view(f, tool.record, review) for f in tool.findings),
             meeting_at=meeting_at,
             mast_address=settings.mast_address,
             rejected_files=not_read if index == 0 else (),

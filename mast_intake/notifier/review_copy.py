@@ -79,16 +79,6 @@ _RESTRICTED_SDT = {
 }
 _RESTRICTED_SDT.add("{http://schemas.microsoft.com/office/word/2010/wordml}checkbox")
 _ELLIPSIS = re.compile(r"^(?:\u2026|\.\.\.)+|(?:\u2026|\.\.\.)+$")
-# Whole-tool findings: the boxes to look in for the quoted words, then to anchor on, in order.
-_WHOLE_TOOL_PLACES: dict[str, tuple[str, ...]] = {
-    "SCORE_MISMATCH": ("stated_total", "stated_category"),
-    "CATEGORY_MISMATCH": ("stated_category", "stated_total"),
-    "REVIEW_DUE": ("date_version", "stated_total"),
-    "MISSING_ASSESSMENT_DATE": ("date_version",),
-    "LEAVING_CARE": ("age_dob", "name"),
-    "OVER_18": ("age_dob", "name"),
-    "MISSING_CHILD_DETAILS": ("name", "age_dob"),
-}
 # Keys views.item_label knows besides item and detail keys.
 _KEY_ALIASES = {"total": "stated_total", "score": "stated_total", "category": "stated_category"}
 # Short quotes ("12", "Medium") are only looked for in their own box: elsewhere they would
@@ -443,7 +433,7 @@ def _anchor_finding(places: _Places, finding: Finding, comment_id: int) -> None:
             return
         if _anchor_whole(places.box(key), comment_id):
             return
-    boxes = [places.box(name) for name in (*_WHOLE_TOOL_PLACES.get(finding.code, ()), "summary")]
+    boxes = [places.box(name) for name in (*_anchor_boxes(finding.code), "summary")]
     if finding.excerpt:
         searched = boxes
         if len(_normalised(finding.excerpt)) >= _MIN_FREE_SEARCH:
@@ -462,6 +452,14 @@ def _anchor_finding(places: _Places, finding: Finding, comment_id: int) -> None:
         first = OxmlElement("w:p")
         places.body.insert(0, first)
     _mark_point(first, comment_id)
+
+
+def _anchor_boxes(code: str) -> tuple[str, ...]:
+    """The boxes the finding's rule names for a whole-tool finding (``Rule.anchor``), in order."""
+    # Imported here, as in comment_text: the catalogue's checks load spaCy.
+    from mast_intake.notifier.advice import anchor_boxes
+
+    return anchor_boxes(code)
 
 
 def _anchor_item(places: _Places, key: str, comment_id: int) -> bool:

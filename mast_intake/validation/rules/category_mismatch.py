@@ -8,7 +8,7 @@ from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.models.form import BANDS
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import Rule
+from mast_intake.validation.rule import Anchor, Prompt, Rule
 
 # The worker explains a category that differs from the score's band.
 _EXPLAINED = re.compile(
@@ -56,6 +56,9 @@ class CategoryMismatch(Rule):
     severity = Severity.MUST_FIX
     guide = "If you feel the risk is higher or lower than the score suggests then explain why."
     scope = "whole tool"
+    anchor = Anchor("Risk category", ("stated_category", "stated_total"))
+    prompts: frozenset[Prompt] = frozenset()
+    short_fix = "Change the risk level to match the score, or say in the summary why not."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:
         stated, computed = record.stated_category, record.computed_category

@@ -12,7 +12,7 @@ from mast_intake.language.nlp import parse, pipeline
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import Rule
+from mast_intake.validation.rule import ITEM_ROW, Prompt, Rule
 from mast_intake.validation.text import all_texts, excerpt
 
 _SELF = {"IN": ["herself", "himself", "themselves", "themself"]}
@@ -182,6 +182,9 @@ class JudgementalLanguage(Rule):
         "and \u2018lifestyle choices\u2019."
     )
     scope = "item or whole tool"
+    anchor = ITEM_ROW
+    prompts: frozenset[Prompt] = frozenset()
+    short_fix = "Say what happened in plain, neutral words."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:
         matcher = _matcher(options.spacy_model)

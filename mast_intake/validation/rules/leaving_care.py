@@ -6,7 +6,7 @@ from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.age import age_in_months
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import Rule
+from mast_intake.validation.rule import Anchor, Prompt, Rule
 
 FROM_MONTHS = 17 * 12 + 6
 ADULT_MONTHS = 18 * 12
@@ -41,6 +41,9 @@ class LeavingCare(Rule):
         "to adulthood."
     )
     scope = "whole tool"
+    anchor = Anchor("Age", ("age_dob", "name"))
+    prompts: frozenset[Prompt] = frozenset({Prompt.LEAVING_CARE})
+    short_fix = "Ask for a leaving care worker now, not at 17 and a half."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:
         months = age_in_months(record)

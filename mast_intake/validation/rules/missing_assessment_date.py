@@ -5,7 +5,7 @@ from __future__ import annotations
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import Rule
+from mast_intake.validation.rule import Anchor, Prompt, Rule
 
 
 class MissingAssessmentDate(Rule):
@@ -28,6 +28,9 @@ class MissingAssessmentDate(Rule):
     severity = Severity.MUST_FIX
     guide = "Score 1 if present on date of assessment or within a month of the last assessment"
     scope = "whole tool"
+    anchor = Anchor("Date of the tool", ("date_version",))
+    prompts: frozenset[Prompt] = frozenset()
+    short_fix = "Add the date you completed the tool."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:
         if record.assessment_date is not None:

@@ -8,7 +8,7 @@ import re
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import Rule
+from mast_intake.validation.rule import Anchor, Prompt, Rule
 from mast_intake.validation.text import all_texts, excerpt
 
 _PLACES_NOT_MOVEMENT = (
@@ -96,6 +96,9 @@ class NrmConsider(Rule):
         "Referral Mechanism (NRM)."
     )
     scope = "whole tool"
+    anchor = Anchor("Moved or trafficked")
+    prompts: frozenset[Prompt] = frozenset({Prompt.CONSIDER_NRM})
+    short_fix = "Think about a referral to the NRM, as the child may have been moved to be abused."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:
         texts = list(all_texts(record))

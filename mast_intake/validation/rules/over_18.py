@@ -6,7 +6,7 @@ from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.age import age_in_years
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import Rule
+from mast_intake.validation.rule import Anchor, Prompt, Rule
 
 ADULT_AGE = 18
 
@@ -38,6 +38,9 @@ class Over18(Rule):
         "the term CSE is not relevant."
     )
     scope = "whole tool"
+    anchor = Anchor("Age", ("age_dob", "name"))
+    prompts: frozenset[Prompt] = frozenset({Prompt.OVER_18})
+    short_fix = "The young person is 18 or over. Plan their move to adult services."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:
         age = age_in_years(record)

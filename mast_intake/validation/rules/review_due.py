@@ -7,7 +7,7 @@ from mast_intake.domain.review import ReviewIntervals, review_due
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import Rule
+from mast_intake.validation.rule import Anchor, Prompt, Rule
 
 
 def next_review(record: Assessment, options: CheckOptions) -> Due | None:
@@ -46,6 +46,18 @@ class ReviewDue(Rule):
         "every 12 weeks for low risk, every 8 weeks for medium and every 6 weeks for high risk."
     )
     scope = "whole tool"
+    anchor = Anchor("Review date", ("date_version", "stated_total"))
+    prompts: frozenset[Prompt] = frozenset()
+    short_fix = "Send an updated tool by the review date."
+    informs_only = True
+
+    def short_fix_for(self, record: Assessment, review_sentence: str) -> str:
+        """The reply's review date sentence, which says when (and whether it is overdue)."""
+        return review_sentence or self.short_fix
+
+    def comment_message(self, message: str, review_sentence: str) -> str:
+        """The reply's review date sentence, so the review copy and the email say the same."""
+        return review_sentence or message
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:
         due = next_review(record, options)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import Rule
+from mast_intake.validation.rule import Anchor, Prompt, Rule
 
 
 class ScoreMismatch(Rule):
@@ -28,6 +28,16 @@ class ScoreMismatch(Rule):
     severity = Severity.MUST_FIX
     guide = "Total up the score to say which risk level it is."
     scope = "whole tool"
+    anchor = Anchor("Risk assessment score", ("stated_total", "stated_category"))
+    prompts: frozenset[Prompt] = frozenset()
+    short_fix = "Correct the total. The items we counted are listed under Score."
+
+    def short_fix_for(self, record: Assessment, review_sentence: str) -> str:
+        """The two totals, so the worker sees what to correct."""
+        return (
+            f"You gave a total of {record.stated_total}. We counted {record.computed_total}. "
+            "Please correct the total: the items we counted are under Score."
+        )
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:
         if record.stated_total is None or record.stated_total == record.computed_total:

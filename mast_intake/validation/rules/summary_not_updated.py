@@ -6,7 +6,7 @@ from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.history import shingles, words
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import Rule
+from mast_intake.validation.rule import Anchor, Prompt, Rule
 from mast_intake.validation.text import excerpt
 
 TRIGRAM = 3
@@ -52,6 +52,9 @@ class SummaryNotUpdated(Rule):
     severity = Severity.SHOULD_FIX
     guide = "Always update the summary even if it is only to say that the risk has remained the same."
     scope = "whole tool"
+    anchor = Anchor("Summary")
+    prompts: frozenset[Prompt] = frozenset()
+    short_fix = "Update the summary, even just to say the risk is the same."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:
         history = options.history
