@@ -98,7 +98,7 @@ def integrity_job(app: App) -> None:
     """
     from mast_intake.notifier.compose import Envelope, compose_alert
     from mast_intake.notifier.mailer import MailerError
-    from mast_intake.notifier.views import AlertView
+    from mast_intake.notifier.views.alerts import AlertView
     from mast_intake.storage.integrity import nightly_problem
 
     problem = nightly_problem(app.settings.db_url)

@@ -22,7 +22,7 @@ from mast_intake.models.finding import Finding, Severity
 from mast_intake.notifier import compose
 from mast_intake.notifier.compose import Envelope
 from mast_intake.notifier.replies import ReadTool, compose_replies
-from mast_intake.notifier.views import RejectedFileView
+from mast_intake.notifier.views.rejections import RejectedFileView
 from mast_intake.parsers.pdf import parse_pdf
 from mast_intake.parsers.word import parse_docx
 from mast_intake.validation.run import run_checks

@@ -22,7 +22,7 @@ from mast_intake.models.assessment import Assessment
 from mast_intake.models.codec import record_from_storage
 from mast_intake.models.finding import Finding
 from mast_intake.notifier.compose import Envelope, compose_alert
-from mast_intake.notifier.views import AlertView
+from mast_intake.notifier.views.alerts import AlertView
 from mast_intake.storage.fingerprints import FingerprintRepository
 from mast_intake.storage.tables import Child, Submission
 from mast_intake.validation import CheckOptions, run_checks

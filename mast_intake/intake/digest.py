@@ -9,7 +9,7 @@ from datetime import datetime
 from mast_intake.config.settings import Settings
 from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.notifier.compose import Envelope, compose_alert
-from mast_intake.notifier.views import AlertView
+from mast_intake.notifier.views.alerts import AlertView
 
 # Ids listed in one digest; the count says how many there were in all.
 DIGEST_IDS = 50

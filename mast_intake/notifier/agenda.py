@@ -27,7 +27,9 @@ from mast_intake.domain.calendar import MeetingCalendar, parse_hhmm, parse_weekd
 from mast_intake.domain.review import ReviewIntervals
 from mast_intake.models.finding import Severity
 from mast_intake.models.form import Category
-from mast_intake.notifier.views import AgendaCaseView, FindingView, band_rank
+from mast_intake.notifier.views.agenda import AgendaCaseView
+from mast_intake.notifier.views.findings import FindingView
+from mast_intake.notifier.views.labels import band_rank
 
 KNOWN_DOMAINS: dict[str, str] = {
     "northyorkshire.pnn.police.uk": "North Yorkshire Police",

@@ -23,13 +23,8 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 
-from mast_intake.notifier.views import (
-    DISPLAY_TZ,
-    AgendaCaseView,
-    AgendaView,
-    uk_date,
-    uk_datetime,
-)
+from mast_intake.notifier.views.agenda import AgendaCaseView, AgendaView
+from mast_intake.notifier.views.dates import DISPLAY_TZ, uk_date, uk_datetime
 
 MARKING = "OFFICIAL-SENSITIVE"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

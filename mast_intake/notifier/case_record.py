@@ -16,7 +16,7 @@ from jinja2 import Template, TemplateError
 
 from mast_intake.config.settings import ConfigError
 from mast_intake.notifier.compose import environment
-from mast_intake.notifier.views import CaseNoteView
+from mast_intake.notifier.views.case_note import CaseNoteView
 
 DEFAULT_TEMPLATE = "case_record.txt.j2"
 

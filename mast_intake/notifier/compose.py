@@ -31,17 +31,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select
 
 from mast_intake.notifier.agenda_docx import DOCX_MIME, agenda_filename, build_agenda_docx
 from mast_intake.notifier.precheck_view import PrecheckView
-from mast_intake.notifier.views import (
-    AgendaView,
-    AlertView,
-    CaseNoteView,
-    RejectionView,
-    ReminderView,
-    dmy_date,
-    greeting_name,
-    uk_date,
-    uk_datetime,
-)
+from mast_intake.notifier.views.agenda import AgendaView
+from mast_intake.notifier.views.alerts import AlertView
+from mast_intake.notifier.views.case_note import CaseNoteView
+from mast_intake.notifier.views.dates import dmy_date, uk_date, uk_datetime
+from mast_intake.notifier.views.labels import greeting_name
+from mast_intake.notifier.views.rejections import RejectionView
+from mast_intake.notifier.views.reminders import ReminderView
 
 MARKING = "OFFICIAL-SENSITIVE"
 FALLBACK_MSGID_DOMAIN = "mast-intake.localdomain"

@@ -21,7 +21,8 @@ from mast_intake.notifier.agenda import intervals_of
 from mast_intake.notifier.case_record import case_record_template
 from mast_intake.notifier.compose import Envelope, compose_case_note
 from mast_intake.notifier.replies import reply_id, score_view
-from mast_intake.notifier.views import CaseNoteView, uk_datetime
+from mast_intake.notifier.views.case_note import CaseNoteView
+from mast_intake.notifier.views.dates import uk_datetime
 
 
 def record_decision(uow: AbstractUnitOfWork, submission_id: int, record: DecisionRecord,

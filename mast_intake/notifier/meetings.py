@@ -32,7 +32,7 @@ from mast_intake.notifier.agenda import (
 )
 from mast_intake.notifier.compose import Envelope, compose_agenda
 from mast_intake.notifier.replies import finding_view, score_view
-from mast_intake.notifier.views import AgendaCaseView, AgendaView
+from mast_intake.notifier.views.agenda import AgendaCaseView, AgendaView
 from mast_intake.storage.tables import AgendaEntry
 
 _CLOSURE = re.compile(

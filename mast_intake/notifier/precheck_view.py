@@ -12,15 +12,10 @@ from datetime import date, datetime
 
 from mast_intake.models.finding import Severity
 from mast_intake.models.form import Category
-from mast_intake.notifier.views import (
-    FindingGroup,
-    FindingView,
-    RejectedFileView,
-    ScoreView,
-    band_label,
-    group_findings,
-    uk_date,
-)
+from mast_intake.notifier.views.dates import uk_date
+from mast_intake.notifier.views.findings import FindingGroup, FindingView, ScoreView, group_findings
+from mast_intake.notifier.views.labels import band_label
+from mast_intake.notifier.views.rejections import RejectedFileView
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from mast_intake.models.codec import record_from_storage
 from mast_intake.notifier.agenda import intervals_of
 from mast_intake.notifier.compose import Envelope, compose_reminder
 from mast_intake.notifier.replies import reply_id
-from mast_intake.notifier.views import ReminderView
+from mast_intake.notifier.views.reminders import ReminderView
 
 
 def queue_reminders(uow: AbstractUnitOfWork, settings: Settings, today: date) -> Counter:

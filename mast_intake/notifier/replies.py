@@ -35,13 +35,9 @@ from mast_intake.notifier.compose import (
 )
 from mast_intake.notifier.precheck_view import CountedItemView, PrecheckView, ReviewDateView
 from mast_intake.notifier.review_copy import annotate_docx, rebuild_docx, review_file_name
-from mast_intake.notifier.views import (
-    FindingView,
-    RejectedFileView,
-    RejectionView,
-    ScoreView,
-    item_label,
-)
+from mast_intake.notifier.views.findings import FindingView, ScoreView
+from mast_intake.notifier.views.labels import item_label
+from mast_intake.notifier.views.rejections import RejectedFileView, RejectionView
 from mast_intake.validation.options import CheckOptions
 from mast_intake.validation.rules.review_due import next_review
 

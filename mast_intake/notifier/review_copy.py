@@ -50,7 +50,7 @@ from lxml import etree
 from mast_intake.models.assessment import Assessment, ItemEntry
 from mast_intake.models.finding import Finding
 from mast_intake.models.form import DETAILS, FORM_TITLE, ITEMS, SECTIONS
-from mast_intake.notifier.views import SEVERITY_HEADINGS
+from mast_intake.notifier.views.findings import SEVERITY_HEADINGS
 from mast_intake.parsers import word
 from mast_intake.parsers.entries import score_marker, score_only
 from mast_intake.parsers.extract import _classify, _Found, _read_paragraph, _read_row

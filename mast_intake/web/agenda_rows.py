@@ -16,7 +16,8 @@ from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.models.codec import record_from_storage
 from mast_intake.notifier.agenda import calendar_of
 from mast_intake.notifier.meetings import AgendaCase, agenda_for, case_of
-from mast_intake.notifier.views import AgendaView, band_rank
+from mast_intake.notifier.views.agenda import AgendaView
+from mast_intake.notifier.views.labels import band_rank
 
 SUMMARY_CHARS = 280
 STATE_WORDS = {"on_agenda": "To discuss", "decided": "Decided", "deferred": "Carried over",

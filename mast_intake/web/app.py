@@ -25,7 +25,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from mast_intake.bootstrap import App
 from mast_intake.domain.enums import Level
 from mast_intake.domain.errors import NotAMeetingDay
-from mast_intake.notifier.views import band_label, uk_date, uk_datetime
+from mast_intake.notifier.views.dates import uk_date, uk_datetime
+from mast_intake.notifier.views.labels import band_label
 from mast_intake.web.auth import ROLE_LABELS, secret_key
 from mast_intake.web.context import BadCsrf, Console, Forbidden, LoginRequired, PageError, safe_next
 from mast_intake.web.pages import CASE_STATUS_LABELS, NRM_LABELS, SEVERITY_LABELS, item_name

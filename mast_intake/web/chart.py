@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 from markupsafe import Markup
 
 from mast_intake.models.form import BANDS
-from mast_intake.notifier.views import band_label
+from mast_intake.notifier.views.labels import band_label
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 120, 16, 40

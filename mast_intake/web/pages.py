@@ -21,7 +21,9 @@ from mast_intake.models.codec import finding_from_dict, record_from_storage
 from mast_intake.models.finding import Severity
 from mast_intake.models.form import DETAILS, ITEMS, SECTIONS
 from mast_intake.notifier.replies import finding_view, score_view
-from mast_intake.notifier.views import REJECTION_TITLES, FindingView, band_label, item_label
+from mast_intake.notifier.views.findings import FindingView
+from mast_intake.notifier.views.labels import band_label, item_label
+from mast_intake.notifier.views.rejections import REJECTION_TITLES
 from mast_intake.storage.tables import Submission
 from mast_intake.web.changes import Changes, compare
 from mast_intake.web.chart import Point, score_chart

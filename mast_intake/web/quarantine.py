@@ -23,7 +23,7 @@ from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.notifier.compose import MARKING, Envelope, build_message
 from mast_intake.notifier.outbox import _allowed
 from mast_intake.notifier.replies import reference_for_message, reply_id
-from mast_intake.notifier.views import uk_datetime
+from mast_intake.notifier.views.dates import uk_datetime
 
 REASON_LABELS = {
     "sender_not_allowed": "Sender outside the allowed domains",

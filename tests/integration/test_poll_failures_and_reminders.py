@@ -21,7 +21,7 @@ from mast_intake.notifier.compose import render
 from mast_intake.notifier.decisions import record_decision
 from mast_intake.notifier.meetings import agenda_for, defer_case, place_cases
 from mast_intake.notifier.reminders import queue_reminders
-from mast_intake.notifier.views import uk_date
+from mast_intake.notifier.views.dates import uk_date
 from mast_intake.scheduler import send_outbox
 from tests.fakes import FakeClock
 from tests.fixtures.factory import base_spec, build_form

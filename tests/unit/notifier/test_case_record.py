@@ -16,7 +16,7 @@ from mast_intake.notifier.case_record import (
     render_case_record,
 )
 from mast_intake.notifier.compose import Envelope, compose_case_note
-from mast_intake.notifier.views import ActionView
+from mast_intake.notifier.views.case_note import ActionView
 from tests.message_kinds import html_of, text_of
 from tests.unit.notifier import view_factories as f
 

@@ -17,7 +17,7 @@ from mast_intake.models.finding import Severity
 from mast_intake.notifier import compose
 from mast_intake.notifier.compose import Envelope
 from mast_intake.notifier.precheck_view import ReviewDateView
-from mast_intake.notifier.views import NO_ATTACHMENT, RejectedFileView
+from mast_intake.notifier.views.rejections import NO_ATTACHMENT, RejectedFileView
 from mast_intake.parsers.rejections import REASONS
 from mast_intake.validation.catalogue import RULES
 from tests.message_kinds import all_messages, html_of, text_of

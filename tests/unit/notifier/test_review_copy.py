@@ -42,7 +42,7 @@ from mast_intake.notifier.review_copy import (
     rebuild_docx,
     review_file_name,
 )
-from mast_intake.notifier.views import SEVERITY_HEADINGS
+from mast_intake.notifier.views.findings import SEVERITY_HEADINGS
 from mast_intake.parsers.entries import score_marker
 from mast_intake.parsers.extract import extract
 from mast_intake.parsers.labels import Label, match_label

@@ -10,19 +10,13 @@ from mast_intake.domain.history import Trend
 from mast_intake.models.finding import Severity
 from mast_intake.notifier.agenda import consider_band
 from mast_intake.notifier.precheck_view import PrecheckView
-from mast_intake.notifier.views import (
-    ActionView,
-    AgendaCaseView,
-    AgendaView,
-    AlertView,
-    CaseNoteView,
-    FindingView,
-    RejectedFileView,
-    RejectionView,
-    ReminderView,
-    ScoreView,
-    item_label,
-)
+from mast_intake.notifier.views.agenda import AgendaCaseView, AgendaView
+from mast_intake.notifier.views.alerts import AlertView
+from mast_intake.notifier.views.case_note import ActionView, CaseNoteView
+from mast_intake.notifier.views.findings import FindingView, ScoreView
+from mast_intake.notifier.views.labels import item_label
+from mast_intake.notifier.views.rejections import RejectedFileView, RejectionView
+from mast_intake.notifier.views.reminders import ReminderView
 
 CHILD = "Tilly Q. Fictional"
 WORKER = "Pat Example (Selby Children and Families)"
