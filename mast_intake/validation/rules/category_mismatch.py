@@ -8,7 +8,7 @@ from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.models.form import BANDS
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import Anchor, Prompt, Rule
+from mast_intake.validation.rule import Anchor, Rule
 
 # The worker explains a category that differs from the score's band.
 _EXPLAINED = re.compile(
@@ -57,7 +57,7 @@ class CategoryMismatch(Rule):
     guide = "If you feel the risk is higher or lower than the score suggests then explain why."
     scope = "whole tool"
     anchor = Anchor("Risk category", ("stated_category", "stated_total"))
-    prompts: frozenset[Prompt] = frozenset()
+    prompts = frozenset()
     short_fix = "Change the risk level to match the score, or say in the summary why not."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:

@@ -7,7 +7,7 @@ from mast_intake.models.finding import Finding, Severity
 from mast_intake.models.form import is_current_only
 from mast_intake.validation.history import SHINGLE_WORDS, History, keyed_hash, passages, word_spans, words
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import ITEM_ROW, Prompt, Rule
+from mast_intake.validation.rule import ITEM_ROW, Rule
 from mast_intake.validation.text import excerpt
 
 # Sixteen words running in common is a pasted passage; shorter shared runs are shared phrasing (a
@@ -67,7 +67,7 @@ class CopiedFromOtherChild(Rule):
     guide = "Avoid copying and pasting from other assessments/case summaries."
     scope = "item or whole tool"
     anchor = ITEM_ROW
-    prompts: frozenset[Prompt] = frozenset()
+    prompts = frozenset()
     short_fix = "Take out the words from another child's tool. Write about this child only."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:

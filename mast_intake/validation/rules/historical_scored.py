@@ -17,7 +17,7 @@ from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.models.form import is_current_only
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import ITEM_ROW, Prompt, Rule
+from mast_intake.validation.rule import ITEM_ROW, Rule
 from mast_intake.validation.text import excerpt, scored_entries
 
 
@@ -68,7 +68,7 @@ class HistoricalScored(Rule):
         "but do not score a point."
     )
     anchor = ITEM_ROW
-    prompts: frozenset[Prompt] = frozenset()
+    prompts = frozenset()
     short_fix = "This is more than a month old. Keep it in the box but do not score it."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:

@@ -9,7 +9,7 @@ from mast_intake.language.people import initials_in, introduced_initials, may_ho
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import ITEM_ROW, Prompt, Rule
+from mast_intake.validation.rule import ITEM_ROW, Rule
 from mast_intake.validation.text import all_texts, excerpt
 
 
@@ -69,7 +69,7 @@ class InitialsOnly(Rule):
     )
     scope = "item or whole tool"
     anchor = ITEM_ROW
-    prompts: frozenset[Prompt] = frozenset()
+    prompts = frozenset()
     short_fix = "Write the person's full name, not initials."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:

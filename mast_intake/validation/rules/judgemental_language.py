@@ -12,7 +12,7 @@ from mast_intake.language.nlp import parse, pipeline
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import ITEM_ROW, Prompt, Rule
+from mast_intake.validation.rule import ITEM_ROW, Rule
 from mast_intake.validation.text import all_texts, excerpt
 
 _SELF = {"IN": ["herself", "himself", "themselves", "themself"]}
@@ -183,7 +183,7 @@ class JudgementalLanguage(Rule):
     )
     scope = "item or whole tool"
     anchor = ITEM_ROW
-    prompts: frozenset[Prompt] = frozenset()
+    prompts = frozenset()
     short_fix = "Say what happened in plain, neutral words."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:

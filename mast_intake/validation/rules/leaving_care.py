@@ -42,7 +42,7 @@ class LeavingCare(Rule):
     )
     scope = "whole tool"
     anchor = Anchor("Age", ("age_dob", "name"))
-    prompts: frozenset[Prompt] = frozenset({Prompt.LEAVING_CARE})
+    prompts = frozenset({Prompt.LEAVING_CARE})
     short_fix = "Ask for a leaving care worker now, not at 17 and a half."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import Anchor, Prompt, Rule
+from mast_intake.validation.rule import Anchor, Rule
 
 
 class MissingAssessmentDate(Rule):
@@ -29,7 +29,7 @@ class MissingAssessmentDate(Rule):
     guide = "Score 1 if present on date of assessment or within a month of the last assessment"
     scope = "whole tool"
     anchor = Anchor("Date of the tool", ("date_version",))
-    prompts: frozenset[Prompt] = frozenset()
+    prompts = frozenset()
     short_fix = "Add the date you completed the tool."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:

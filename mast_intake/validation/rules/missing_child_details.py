@@ -5,7 +5,7 @@ from __future__ import annotations
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import Anchor, Prompt, Rule
+from mast_intake.validation.rule import Anchor, Rule
 
 
 class MissingChildDetails(Rule):
@@ -29,7 +29,7 @@ class MissingChildDetails(Rule):
     guide = "Provide as much info as possible. We don't know what you know."
     scope = "whole tool"
     anchor = Anchor("Child's details", ("name", "age_dob"))
-    prompts: frozenset[Prompt] = frozenset()
+    prompts = frozenset()
     short_fix = "Add the child's full name and date of birth."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:

@@ -12,7 +12,7 @@ from mast_intake.language.nlp import parse, pipeline
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import Anchor, Prompt, Rule
+from mast_intake.validation.rule import Anchor, Rule
 from mast_intake.validation.text import all_texts
 
 NEGATION_WINDOW = 6
@@ -91,7 +91,7 @@ class MissingProtectiveFactors(Rule):
     guide = "Add any protective factors, these are important as they allow for a balanced view of the risk."
     scope = "whole tool"
     anchor = Anchor("Protective factors")
-    prompts: frozenset[Prompt] = frozenset()
+    prompts = frozenset()
     short_fix = "Add what keeps the child safe: their strengths and who helps them."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:

@@ -7,7 +7,7 @@ import re
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import Anchor, Prompt, Rule
+from mast_intake.validation.rule import Anchor, Rule
 from mast_intake.validation.text import excerpt
 
 _PLACEHOLDER = re.compile(r"click (?:or tap )?here to enter text\.?", re.IGNORECASE)
@@ -45,7 +45,7 @@ class MissingSummary(Rule):
     guide = "The summary needs to tell us why you think they are at risk"
     scope = "whole tool"
     anchor = Anchor("Summary")
-    prompts: frozenset[Prompt] = frozenset()
+    prompts = frozenset()
     short_fix = "In the summary, say why you think the child is at risk."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:

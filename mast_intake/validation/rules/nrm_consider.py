@@ -97,7 +97,7 @@ class NrmConsider(Rule):
     )
     scope = "whole tool"
     anchor = Anchor("Moved or trafficked")
-    prompts: frozenset[Prompt] = frozenset({Prompt.CONSIDER_NRM})
+    prompts = frozenset({Prompt.CONSIDER_NRM})
     short_fix = "Think about a referral to the NRM, as the child may have been moved to be abused."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:

@@ -39,7 +39,7 @@ class Over18(Rule):
     )
     scope = "whole tool"
     anchor = Anchor("Age", ("age_dob", "name"))
-    prompts: frozenset[Prompt] = frozenset({Prompt.OVER_18})
+    prompts = frozenset({Prompt.OVER_18})
     short_fix = "The young person is 18 or over. Plan their move to adult services."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:

@@ -14,7 +14,7 @@ from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.models.form import ITEMS
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import ITEM_ROW, Prompt, Rule
+from mast_intake.validation.rule import ITEM_ROW, Rule
 from mast_intake.validation.text import excerpt, scored_entries
 
 # Two statements describe the same incident when their words overlap this much (Jaccard), or
@@ -117,7 +117,7 @@ class RepeatedPoint(Rule):
     )
     scope = "item or whole tool"
     anchor = ITEM_ROW
-    prompts: frozenset[Prompt] = frozenset()
+    prompts = frozenset()
     short_fix = "Score this concern once only."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:

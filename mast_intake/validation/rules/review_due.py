@@ -7,7 +7,7 @@ from mast_intake.domain.review import ReviewIntervals, review_due
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import Anchor, Prompt, Rule
+from mast_intake.validation.rule import Anchor, Rule
 
 
 def next_review(record: Assessment, options: CheckOptions) -> Due | None:
@@ -47,7 +47,7 @@ class ReviewDue(Rule):
     )
     scope = "whole tool"
     anchor = Anchor("Review date", ("date_version", "stated_total"))
-    prompts: frozenset[Prompt] = frozenset()
+    prompts = frozenset()
     short_fix = "Send an updated tool by the review date."
     informs_only = True
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import Anchor, Prompt, Rule
+from mast_intake.validation.rule import Anchor, Rule
 
 
 class ScoreMismatch(Rule):
@@ -29,7 +29,7 @@ class ScoreMismatch(Rule):
     guide = "Total up the score to say which risk level it is."
     scope = "whole tool"
     anchor = Anchor("Risk assessment score", ("stated_total", "stated_category"))
-    prompts: frozenset[Prompt] = frozenset()
+    prompts = frozenset()
     short_fix = "Correct the total. The items we counted are listed under Score."
 
     def short_fix_for(self, record: Assessment, review_sentence: str) -> str:

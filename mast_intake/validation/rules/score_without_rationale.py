@@ -7,7 +7,7 @@ import re
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import ITEM_ROW, Prompt, Rule
+from mast_intake.validation.rule import ITEM_ROW, Rule
 from mast_intake.validation.text import excerpt, item_texts
 
 # Answers that say nothing about why the item applies.
@@ -55,7 +55,7 @@ class ScoreWithoutRationale(Rule):
     severity = Severity.MUST_FIX
     guide = "Rationale for decision making and sources of information to be given for all scores."
     anchor = ITEM_ROW
-    prompts: frozenset[Prompt] = frozenset()
+    prompts = frozenset()
     short_fix = "Say why you scored it and where you heard it."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:

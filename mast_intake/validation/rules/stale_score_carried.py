@@ -8,7 +8,7 @@ from mast_intake.models.finding import Finding, Severity
 from mast_intake.models.form import is_current_only
 from mast_intake.validation.history import words
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import ITEM_ROW, Prompt, Rule
+from mast_intake.validation.rule import ITEM_ROW, Rule
 from mast_intake.validation.rules.historical_scored import month_before
 from mast_intake.validation.text import excerpt, scored_entries
 
@@ -42,7 +42,7 @@ class StaleScoreCarried(Rule):
     severity = Severity.MUST_FIX
     guide = "Score 1 if present on date of assessment or within a month of the last assessment"
     anchor = ITEM_ROW
-    prompts: frozenset[Prompt] = frozenset()
+    prompts = frozenset()
     short_fix = "Add the date you last saw this, or score it 0 if it has stopped."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:

@@ -6,7 +6,7 @@ from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.history import shingles, words
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import Anchor, Prompt, Rule
+from mast_intake.validation.rule import Anchor, Rule
 from mast_intake.validation.text import excerpt
 
 TRIGRAM = 3
@@ -53,7 +53,7 @@ class SummaryNotUpdated(Rule):
     guide = "Always update the summary even if it is only to say that the risk has remained the same."
     scope = "whole tool"
     anchor = Anchor("Summary")
-    prompts: frozenset[Prompt] = frozenset()
+    prompts = frozenset()
     short_fix = "Update the summary, even just to say the risk is the same."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:

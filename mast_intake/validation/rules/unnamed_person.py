@@ -13,7 +13,7 @@ from mast_intake.language.people import is_named_or_described
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import ITEM_ROW, Prompt, Rule
+from mast_intake.validation.rule import ITEM_ROW, Rule
 from mast_intake.validation.text import all_texts, excerpt
 
 _DETERMINERS = {"IN": ["a", "an", "her", "his", "their", "new", "older", "the"]}
@@ -76,7 +76,7 @@ class UnnamedPerson(Rule):
     )
     scope = "item or whole tool"
     anchor = ITEM_ROW
-    prompts: frozenset[Prompt] = frozenset()
+    prompts = frozenset()
     short_fix = "Give this person's name and what you know about them."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:

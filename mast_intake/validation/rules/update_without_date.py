@@ -8,7 +8,7 @@ from mast_intake.language.dates import find_dates
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.validation.options import CheckOptions
-from mast_intake.validation.rule import ITEM_ROW, Prompt, Rule
+from mast_intake.validation.rule import ITEM_ROW, Rule
 from mast_intake.validation.text import excerpt
 
 # A statement the worker marked as an update in ordinary font: "Update: ...", "Updated - ...".
@@ -43,7 +43,7 @@ class UpdateWithoutDate(Rule):
     )
     scope = "item or whole tool"
     anchor = ITEM_ROW
-    prompts: frozenset[Prompt] = frozenset()
+    prompts = frozenset()
     short_fix = "Put the date at the start of this update."
 
     def check(self, record: Assessment, options: CheckOptions) -> list[Finding]:
