@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,8 @@ import pytest
 from mast_intake.config.settings import MeetingSettings
 from mast_intake.models.finding import Severity
 from mast_intake.notifier import agenda
+from mast_intake.notifier.views.agenda import AgendaCaseView
+from mast_intake.validation.rule import Prompt
 from tests.unit.notifier.view_factories import case, finding
 
 LONDON = ZoneInfo("Europe/London")
@@ -114,3 +117,7 @@ def test_case_flags_from_findings():
         "leaving_care": False,
         "awaiting_correction": False,
     }
+
+
+def test_every_prompt_a_rule_can_raise_is_a_flag_of_the_agenda_case():
+    assert {prompt.value for prompt in Prompt} <= {field.name for field in fields(AgendaCaseView)}
