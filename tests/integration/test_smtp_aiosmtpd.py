@@ -6,16 +6,14 @@ import datetime as dt
 import email
 import email.policy
 import ipaddress
-import socket
 import ssl
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
+from aiosmtpd.smtp import AuthResult, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -24,32 +22,9 @@ from cryptography.x509.oid import NameOID
 from mast_intake.config.settings import ConfigError, SmtpSettings
 from mast_intake.notifier.adapters.smtp import SmtpMailer
 from mast_intake.notifier.mailer import MailerError
+from tests.fixtures.smtp_server import Recorder, free_port
 
 TEST_USER, TEST_PASSWORD = "mast-sender", "fictional-smtp-password"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@dataclass
-class Recorder:
-    """An aiosmtpd handler that keeps what it receives and refuses one address."""
-
-    envelopes: list[Envelope] = field(default_factory=list)
-    refuse: str = "refused@example.invalid"
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if address == self.refuse:
-            return "550 no such user"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        self.envelopes.append(envelope)
-        return "250 Message accepted"
 
 
 def authenticator(server, session, envelope, mechanism, auth_data) -> AuthResult:
@@ -101,17 +76,6 @@ def server_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
 
 def client_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=str(certificate[0]))
-
-
-@pytest.fixture
-def plain_server() -> Iterator[tuple[Recorder, int]]:
-    recorder, port = Recorder(), free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield recorder, port
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

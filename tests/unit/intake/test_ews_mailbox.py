@@ -17,7 +17,7 @@ from mast_intake.config.settings import ConfigError, EwsSettings
 from mast_intake.intake.adapters import ews as ews_module
 from mast_intake.intake.adapters.ews import EwsMailbox, decode_key, encode_key
 from mast_intake.intake.mailbox import MailboxError
-from tests.unit.intake.ews_server import (
+from tests.fixtures.ews_server import (
     ACCESS_TOKEN,
     CHANGEKEYS,
     CLIENT_ID,

@@ -9,7 +9,7 @@ import requests_mock
 
 from mast_intake.intake.adapters.graph import DELTA_SECONDS, GraphMailbox
 from mast_intake.intake.adapters.graph_client import GraphClient
-from tests.unit.intake.graph_server import BASE, graph_requests, query, recorded, register_login, settings
+from tests.fixtures.graph_server import BASE, graph_requests, query, recorded, register_login, settings
 
 DELTA = f"{BASE}/mailFolders/inbox/messages/delta"
 

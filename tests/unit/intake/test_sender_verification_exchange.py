@@ -15,8 +15,8 @@ from mast_intake.intake.adapters.graph import GraphMailbox
 from mast_intake.intake.adapters.graph_client import GraphClient
 from mast_intake.intake.messages import read_message
 from mast_intake.intake.sender_verification.exchange_internal import ExchangeInternalVerifier
-from tests.unit.intake import graph_server
-from tests.unit.intake.ews_server import FakeEws
+from tests.fixtures import graph_server
+from tests.fixtures.ews_server import FakeEws
 from tests.unit.intake.test_ews_mailbox import key
 from tests.unit.intake.test_ews_mailbox import settings as ews_settings
 

@@ -14,7 +14,7 @@ from mast_intake.config.settings import ConfigError, EwsSettings
 from mast_intake.intake.adapters.ews import EwsMailbox
 from mast_intake.notifier.adapters.ews import EwsMailer
 from mast_intake.notifier.mailer import MailerError
-from tests.unit.intake.ews_server import (
+from tests.fixtures.ews_server import (
     ACCESS_TOKEN,
     CLIENT_ID,
     CLIENT_SECRET,

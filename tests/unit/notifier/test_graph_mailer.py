@@ -14,7 +14,7 @@ from mast_intake.intake.adapters.graph import GraphMailbox
 from mast_intake.intake.adapters.graph_client import GraphClient
 from mast_intake.notifier.adapters.graph import GraphMailer
 from mast_intake.notifier.mailer import MailerError
-from tests.unit.intake.graph_server import (
+from tests.fixtures.graph_server import (
     ACCESS_TOKEN,
     BASE,
     CLIENT_SECRET,
