@@ -12,8 +12,7 @@ import base64
 import json
 import mailbox
 import os
-from collections.abc import Iterator
-from email.message import EmailMessage
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -35,25 +34,6 @@ from mast_intake.notifier.mailer import Mailer
 from tests.fixtures import ews_server, graph_server
 from tests.fixtures.smtp_server import Recorder
 from tests.integration.conftest import DovecotAccount
-
-
-def submission(number: int, attachment: bytes = b"") -> bytes:
-    """A fictional submission with a Word and a PDF attachment, CRLF as on the wire."""
-    message = EmailMessage()
-    message["From"] = "worker@example.invalid"
-    message["To"] = "mast@example.invalid"
-    message["Subject"] = f"Fictional risk tool {number}"
-    message["Message-ID"] = f"<fictional-contract-{number}@example.invalid>"
-    message.set_content("Please find the fictional tool attached.\n")
-    message.add_attachment(
-        b"PK\x03\x04 fictional docx " + bytes(range(256)) + attachment,
-        maintype="application",
-        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
-        filename=f"tool-{number}.docx",
-    )
-    message.add_attachment(b"%PDF-1.7 fictional", maintype="application", subtype="pdf", filename="x.pdf")
-    message.set_boundary(f"fictional-boundary-{number}")  # the same bytes on every call
-    return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
 
 
 class MailboxRig(Protocol):
@@ -126,10 +106,10 @@ class ExchangeRig:
         self._missing_key = missing_key
 
     def deliver(self, raw: bytes) -> None:
-        self.store.deliver(raw)
+        self.store.mail.deliver(raw)
 
     def filed(self, folder: str) -> list[bytes]:
-        return self.store.in_folder(folder)
+        return self.store.mail.in_folder(folder)
 
     def missing_key(self) -> str:
         return self._missing_key
@@ -146,25 +126,24 @@ def _graph_rig(mocker: requests_mock.Mocker) -> ExchangeRig:
     store = graph_server.GraphStore()
     store.register(mocker)
     client = GraphClient(graph_server.settings(), sleep=lambda seconds: None)
-    missing = base64.b64encode(b"\0fictional-mast-graph-never-there").decode()
+    missing = graph_server.fictional_id("never-there")
     return ExchangeRig(GraphMailbox(graph_server.settings(), client=client), store, missing)
+
+
+MAILBOX_RIGS: dict[str, Callable[[pytest.FixtureRequest, Path], MailboxRig]] = {
+    "maildir": lambda request, tmp_path: MaildirRig(tmp_path / "mailbox"),
+    "imap": lambda request, tmp_path: ImapRig(request.getfixturevalue("dovecot")),
+    "ews": lambda request, tmp_path: _ews_rig(request.getfixturevalue("ews_mocker")),
+    "graph": lambda request, tmp_path: _graph_rig(request.getfixturevalue("graph_mocker")),
+}
 
 
 @pytest.fixture(params=["maildir", pytest.param("imap", marks=pytest.mark.dovecot), "ews", "graph"])
 def mailbox_rig(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MailboxRig]:
     """Each mailbox adapter in turn, with an empty inbox."""
-    rig: MailboxRig
-    if request.param == "maildir":
-        rig = MaildirRig(tmp_path / "mailbox")
-    elif request.param == "imap":
-        rig = ImapRig(request.getfixturevalue("dovecot"))
-    else:
-        mocker = request.getfixturevalue("ews_mocker" if request.param == "ews" else "graph_mocker")
-        rig = (_ews_rig if request.param == "ews" else _graph_rig)(mocker)
-    try:
-        yield rig
-    finally:
-        rig.mailbox.close()
+    rig = MAILBOX_RIGS[request.param](request, tmp_path)
+    yield rig
+    rig.mailbox.close()
 
 
 class MailerRig(Protocol):
@@ -256,19 +235,17 @@ class GraphMailerRig:
         self.refusing = True
 
 
-@pytest.fixture(params=["maildir", "smtp", "ews", "graph"])
+MAILER_RIGS: dict[str, Callable[[pytest.FixtureRequest, Path], MailerRig]] = {
+    "maildir": lambda request, tmp_path: MaildirMailerRig(tmp_path / "outbox"),
+    "smtp": lambda request, tmp_path: SmtpRig(request.getfixturevalue("plain_server")),
+    "ews": lambda request, tmp_path: EwsMailerRig(request.getfixturevalue("ews_mocker")),
+    "graph": lambda request, tmp_path: GraphMailerRig(request.getfixturevalue("graph_mocker")),
+}
+
+
+@pytest.fixture(params=list(MAILER_RIGS))
 def mailer_rig(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MailerRig]:
     """Each mailer adapter in turn, with nothing sent yet."""
-    rig: MailerRig
-    if request.param == "maildir":
-        rig = MaildirMailerRig(tmp_path / "outbox")
-    elif request.param == "smtp":
-        rig = SmtpRig(request.getfixturevalue("plain_server"))
-    elif request.param == "ews":
-        rig = EwsMailerRig(request.getfixturevalue("ews_mocker"))
-    else:
-        rig = GraphMailerRig(request.getfixturevalue("graph_mocker"))
-    try:
-        yield rig
-    finally:
-        rig.mailer.close()
+    rig = MAILER_RIGS[request.param](request, tmp_path)
+    yield rig
+    rig.mailer.close()

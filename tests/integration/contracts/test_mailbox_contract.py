@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from mast_intake.intake.mailbox import MailboxError
-from tests.integration.contracts.conftest import MailboxRig, submission
+from tests.integration.contracts.conftest import MailboxRig
+from tests.mail_factory import submission
 from tests.malformed_mail import malformed_messages, nested_rfc822
 
 PROCESSED, QUARANTINE = "Processed", "Quarantine"
@@ -132,6 +133,7 @@ def test_restore_puts_a_message_back_or_says_it_cannot(mailbox_rig: MailboxRig) 
         [back] = box.pending()
         assert box.fetch(back) == submission(13)
         assert mailbox_rig.filed(QUARANTINE) == []
+        assert box.restore(key, QUARANTINE) is False, "nothing left to restore"
     else:
         assert list(box.pending()) == []
         assert mailbox_rig.filed(QUARANTINE) == [submission(13)]

@@ -15,26 +15,9 @@ import pytest
 
 from mast_intake.notifier.mailer import MailerError
 from tests.integration.contracts.conftest import MailerRig
+from tests.mail_factory import reply
 
 HEADERS = ("From", "To", "Cc", "Subject", "Date", "Message-ID", "Auto-Submitted")
-
-
-def outgoing(number: int = 1, attachment: bytes = b"fictional agenda") -> EmailMessage:
-    """A fictional reply with two attachments, headers set as the composer sets them."""
-    message = EmailMessage()
-    message["From"] = "MAST Intake Test <mast@example.invalid>"
-    message["To"] = "Zoë Testworker <zoe.testworker@example.invalid>"
-    message["Cc"] = "Team Fictional <team@example.invalid>"
-    message["Subject"] = f"Received: fictional risk tool {number} – Zoë’s case"
-    message["Date"] = "Mon, 02 Mar 2026 08:20:00 +0000"
-    message["Message-ID"] = f"<mast-intake-contract-{number}@example.invalid>"
-    message["Auto-Submitted"] = "auto-replied"
-    message.set_content("Thank you. This is a fictional test reply.\n")
-    message.add_attachment(attachment, maintype="application", subtype="pdf", filename="agenda.pdf")
-    message.add_attachment(b"PK\x03\x04 fictional docx", maintype="application",
-                           subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
-                           filename="comments.docx")
-    return message
 
 
 def parsed(raw: bytes) -> EmailMessage:
@@ -53,20 +36,20 @@ def assert_same(received: EmailMessage, sent: EmailMessage) -> None:
 
 
 def test_send_delivers_the_message_whole(mailer_rig: MailerRig) -> None:
-    message = outgoing()
+    message = reply()
     mailer_rig.mailer.send(message)
     [raw] = mailer_rig.received()
     assert_same(parsed(raw), message)
 
 
 def test_the_message_id_travels_as_given(mailer_rig: MailerRig) -> None:
-    mailer_rig.mailer.send(outgoing(2))
+    mailer_rig.mailer.send(reply(2))
     [raw] = mailer_rig.received()
-    assert b"Message-ID: <mast-intake-contract-2@example.invalid>" in raw
+    assert b"Message-ID: <mast-intake-test-2@example.invalid>" in raw
 
 
 def test_recipients_are_exactly_to_and_cc(mailer_rig: MailerRig) -> None:
-    message = outgoing(3)
+    message = reply(3)
     mailer_rig.mailer.send(message)
     [raw] = mailer_rig.received()
     received = parsed(raw)
@@ -77,7 +60,7 @@ def test_recipients_are_exactly_to_and_cc(mailer_rig: MailerRig) -> None:
 
 
 def test_send_mime_sends_the_outbox_bytes_as_send_would(mailer_rig: MailerRig) -> None:
-    message = outgoing(4)
+    message = reply(4)
     mailer_rig.mailer.send_mime(message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
     [raw] = mailer_rig.received()
     assert_same(parsed(raw), message)
@@ -85,13 +68,13 @@ def test_send_mime_sends_the_outbox_bytes_as_send_would(mailer_rig: MailerRig) -
 
 def test_each_message_is_sent_on_its_own(mailer_rig: MailerRig) -> None:
     for number in (5, 6):
-        mailer_rig.mailer.send(outgoing(number))
+        mailer_rig.mailer.send(reply(number))
     ids = sorted(parsed(raw)["Message-ID"] for raw in mailer_rig.received())
-    assert ids == ["<mast-intake-contract-5@example.invalid>", "<mast-intake-contract-6@example.invalid>"]
+    assert ids == ["<mast-intake-test-5@example.invalid>", "<mast-intake-test-6@example.invalid>"]
 
 
 def test_a_large_attachment_arrives_whole(mailer_rig: MailerRig) -> None:
-    message = outgoing(7, attachment=bytes(range(256)) * 8 * 1024)  # 2 MiB, under Graph's 4 MB
+    message = reply(7, attachment=bytes(range(256)) * 8 * 1024)  # 2 MiB, under Graph's 4 MB
     mailer_rig.mailer.send(message)
     [raw] = mailer_rig.received()
     assert_same(parsed(raw), message)
@@ -100,7 +83,7 @@ def test_a_large_attachment_arrives_whole(mailer_rig: MailerRig) -> None:
 def test_a_refused_send_is_a_mailer_error_naming_no_content(mailer_rig: MailerRig) -> None:
     mailer_rig.refuse()
     with pytest.raises(MailerError) as caught:
-        mailer_rig.mailer.send(outgoing(8))
+        mailer_rig.mailer.send(reply(8))
     said = str(caught.value)
-    assert "fictional" not in said.lower() and "Zoë" not in said and "contract-8" not in said
+    assert "fictional" not in said.lower() and "Zoë" not in said and "test-8" not in said
     assert mailer_rig.received() == []
