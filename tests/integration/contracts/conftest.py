@@ -99,7 +99,7 @@ class ImapRig:
 class ExchangeRig:
     """EWS or Graph: the adapter against a fake server holding a store of fictional mail."""
 
-    def __init__(self, mailbox: Mailbox, store: ews_server.ExchangeStore | graph_server.GraphStore,
+    def __init__(self, mailbox: Mailbox, store: ews_server.EwsStore | graph_server.GraphStore,
                  missing_key: str) -> None:
         self.mailbox = mailbox
         self.store = store
@@ -116,7 +116,7 @@ class ExchangeRig:
 
 
 def _ews_rig(mocker: requests_mock.Mocker) -> ExchangeRig:
-    store = ews_server.ExchangeStore()
+    store = ews_server.EwsStore()
     ews_server.FakeEws(mocker, store=store)
     missing = encode_key(ews_server.fictional_id("never-there"), "Y2s6bmV2ZXI=")
     return ExchangeRig(EwsMailbox(ews_server.settings()), store, missing)
