@@ -39,3 +39,37 @@ def drop(maildir: Path, raw: bytes, name: str | None = None) -> Path:
     path = new / (name or f"{time.time_ns()}.test.eml")
     path.write_bytes(raw)
     return path
+
+
+def submission(number: int, attachment: bytes = b"") -> bytes:
+    """A fictional submission with a Word and a PDF attachment, CRLF as on the wire, the same
+    bytes on every call (``attachment`` is appended to the Word file's bytes)."""
+    message = EmailMessage()
+    message["From"] = "worker@example.invalid"
+    message["To"] = "mast@example.invalid"
+    message["Subject"] = f"Fictional risk tool {number}"
+    message["Message-ID"] = f"<fictional-{number}@example.invalid>"
+    message.set_content("Please find the fictional tool attached.\n")
+    message.add_attachment(b"PK\x03\x04 fictional docx " + bytes(range(256)) + attachment,
+                           maintype="application", subtype=DOCX.split("/")[1], filename=f"tool-{number}.docx")
+    message.add_attachment(b"%PDF-1.7 fictional", maintype="application", subtype="pdf", filename="x.pdf")
+    message.set_boundary(f"fictional-boundary-{number}")
+    return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+
+
+def reply(number: int = 1, attachment: bytes = b"fictional agenda") -> EmailMessage:
+    """A fictional reply from the MAST mailbox with two attachments, headers set as the composer
+    sets them, non-ASCII in a name and the subject."""
+    message = EmailMessage()
+    message["From"] = "MAST Intake Test <mast@example.invalid>"
+    message["To"] = "Zoë Testworker <zoe.testworker@example.invalid>"
+    message["Cc"] = "Team Fictional <team@example.invalid>"
+    message["Subject"] = f"Received: fictional risk tool {number} – Zoë’s case"
+    message["Date"] = "Mon, 02 Mar 2026 08:20:00 +0000"
+    message["Message-ID"] = f"<mast-intake-test-{number}@example.invalid>"
+    message["Auto-Submitted"] = "auto-replied"
+    message.set_content("Thank you. This is a fictional test reply.\n")
+    message.add_attachment(attachment, maintype="application", subtype="pdf", filename="agenda.pdf")
+    message.add_attachment(b"PK\x03\x04 fictional docx", maintype="application", subtype=DOCX.split("/")[1],
+                           filename="comments.docx")
+    return message

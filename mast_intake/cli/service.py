@@ -101,7 +101,11 @@ def send(ctx: click.Context) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
-    """Show the last poll, and counts of processed, quarantined and pending messages and replies."""
+    """Show the sender verification in force, the last poll and counts of messages and replies.
+
+    The last poll with its counts (processed, failed and quarantined) and its error's class if
+    it failed; messages processed, quarantined and waiting; emails pending and sent.
+    """
     app = app_of(ctx)
     with app.uow() as uow:
         latest = uow.poll_runs.latest()

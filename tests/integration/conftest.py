@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pytest
 
 from mast_intake.config.settings import ImapSettings
+from mast_intake.intake.adapters.imap import ImapMailbox
 
 IMAP_HOST = "127.0.0.1"
 IMAP_PORT = int(os.environ.get("MAST_TEST_IMAP_PORT", "10143"))
@@ -112,3 +113,13 @@ def dovecot(dovecot_settings: ImapSettings) -> Iterator[DovecotAccount]:
     finally:
         with contextlib.suppress(OSError, imaplib.IMAP4.error):
             conn.logout()
+
+
+@pytest.fixture
+def imap_box(dovecot: DovecotAccount) -> Iterator[ImapMailbox]:
+    """The IMAP adapter on the emptied test account, closed after the test."""
+    mailbox = ImapMailbox(dovecot.settings)
+    try:
+        yield mailbox
+    finally:
+        mailbox.close()

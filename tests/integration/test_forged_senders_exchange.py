@@ -10,8 +10,8 @@ from mast_intake.bootstrap import bootstrap
 from mast_intake.config.settings import ExchangeOrganisationSettings, Settings
 from mast_intake.intake.adapters.maildir import MaildirMailbox
 from mast_intake.intake.poll import poll_once
+from tests.fixtures.graph_server import TENANT_ID
 from tests.mail_factory import drop
-from tests.unit.intake.graph_server import TENANT_ID
 
 GRAPH = Path(__file__).resolve().parents[1] / "fixtures" / "graph"
 

@@ -1,4 +1,5 @@
-"""SmtpMailer against a real aiosmtpd server started here on 127.0.0.1, with fictional mail."""
+"""SmtpMailer against a real aiosmtpd server started here on 127.0.0.1, with fictional mail: TLS,
+login, refused recipients; the port's contract is in tests/integration/contracts."""
 
 from __future__ import annotations
 
@@ -6,16 +7,14 @@ import datetime as dt
 import email
 import email.policy
 import ipaddress
-import socket
 import ssl
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
+from aiosmtpd.smtp import AuthResult, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -24,32 +23,9 @@ from cryptography.x509.oid import NameOID
 from mast_intake.config.settings import ConfigError, SmtpSettings
 from mast_intake.notifier.adapters.smtp import SmtpMailer
 from mast_intake.notifier.mailer import MailerError
+from tests.fixtures.smtp_server import Recorder, free_port
 
 TEST_USER, TEST_PASSWORD = "mast-sender", "fictional-smtp-password"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@dataclass
-class Recorder:
-    """An aiosmtpd handler that keeps what it receives and refuses one address."""
-
-    envelopes: list[Envelope] = field(default_factory=list)
-    refuse: str = "refused@example.invalid"
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if address == self.refuse:
-            return "550 no such user"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        self.envelopes.append(envelope)
-        return "250 Message accepted"
 
 
 def authenticator(server, session, envelope, mechanism, auth_data) -> AuthResult:
@@ -101,17 +77,6 @@ def server_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
 
 def client_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=str(certificate[0]))
-
-
-@pytest.fixture
-def plain_server() -> Iterator[tuple[Recorder, int]]:
-    recorder, port = Recorder(), free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield recorder, port
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
@@ -184,20 +149,12 @@ def assert_intact(parsed: EmailMessage) -> None:
     }
 
 
-def test_plain_delivery_keeps_message_id_and_attachments(plain_server: tuple[Recorder, int]) -> None:
-    recorder, port = plain_server
-    SmtpMailer(SmtpSettings(host="127.0.0.1", port=port)).send(make_message())
-    assert_intact(received(recorder))
-    [envelope] = recorder.envelopes
-    assert envelope.mail_from == "mast@example.invalid"
-    assert envelope.rcpt_tos == ["worker@example.invalid"]
-
-
 def test_recipients_are_exactly_to_and_cc(plain_server: tuple[Recorder, int]) -> None:
     recorder, port = plain_server
     message = make_message(Cc="lead@example.invalid, worker@example.invalid", Bcc="hidden@example.invalid")
     SmtpMailer(SmtpSettings(host="127.0.0.1", port=port)).send(message)
     [envelope] = recorder.envelopes
+    assert envelope.mail_from == "mast@example.invalid"
     assert envelope.rcpt_tos == ["worker@example.invalid", "lead@example.invalid"]
     assert received(recorder)["Bcc"] is None
 

@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-import requests_mock
-from exchangelib.protocol import close_connections
 
 from mast_intake.intake.adapters.ews import PULL_SECONDS, EwsMailbox
 from mast_intake.intake.mailbox import MailboxError
-from tests.unit.intake.ews_server import FakeEws
-from tests.unit.intake.test_ews_mailbox import settings
-
-
-@pytest.fixture(autouse=True)
-def _fresh_protocols() -> Iterator[None]:
-    close_connections()
-    yield
-    close_connections()
-
-
-@pytest.fixture
-def server() -> Iterator[FakeEws]:
-    with requests_mock.Mocker() as mocker:
-        yield FakeEws(mocker, auth="basic")
+from tests.fixtures.ews_server import FakeEws, settings
 
 
 @pytest.fixture
@@ -37,33 +19,33 @@ def mailbox(sleeps: list[float]) -> EwsMailbox:
     return EwsMailbox(settings(), sleep=sleeps.append)
 
 
-def test_subscribes_once_and_waits_for_a_new_mail_event(server: FakeEws, mailbox: EwsMailbox,
+def test_subscribes_once_and_waits_for_a_new_mail_event(ews_server: FakeEws, mailbox: EwsMailbox,
                                                         sleeps: list[float]) -> None:
-    server.reply("Subscribe", "subscribe_pull.xml")
-    server.reply("GetEvents", "getevents_status.xml", "getevents_status.xml", "getevents_newmail.xml")
+    ews_server.reply("Subscribe", "subscribe_pull.xml")
+    ews_server.reply("GetEvents", "getevents_status.xml", "getevents_status.xml", "getevents_newmail.xml")
     assert mailbox.wait_for_mail(60) is True
-    assert len(server.called("Subscribe")) == 1
-    (subscribe,) = server.called("Subscribe")
+    assert len(ews_server.called("Subscribe")) == 1
+    (subscribe,) = ews_server.called("Subscribe")
     assert subscribe.xpath("//t:EventTypes/t:EventType/text()") == ["NewMailEvent"]
     assert subscribe.xpath("//m:PullSubscriptionRequest//t:DistinguishedFolderId/@Id") == ["inbox"]
     # Each GetEvents carries the watermark the previous answer ended on.
-    marks = [call.xpath("//m:Watermark/text()")[0] for call in server.called("GetEvents")]
+    marks = [call.xpath("//m:Watermark/text()")[0] for call in ews_server.called("GetEvents")]
     assert marks == ["AQAAAGZpY3Rpb25hbC13YXRlcm1hcmstMA==", "AQAAAGZpY3Rpb25hbC13YXRlcm1hcmstMQ==",
                      "AQAAAGZpY3Rpb25hbC13YXRlcm1hcmstMQ=="]
     assert sleeps == [PULL_SECONDS, PULL_SECONDS]
 
 
-def test_no_event_until_the_timeout(server: FakeEws, mailbox: EwsMailbox, sleeps: list[float]) -> None:
-    server.reply("Subscribe", "subscribe_pull.xml")
-    server.reply("GetEvents", "getevents_status.xml")
+def test_no_event_until_the_timeout(ews_server: FakeEws, mailbox: EwsMailbox, sleeps: list[float]) -> None:
+    ews_server.reply("Subscribe", "subscribe_pull.xml")
+    ews_server.reply("GetEvents", "getevents_status.xml")
     assert mailbox.wait_for_mail(0) is False
     assert sleeps == []
 
 
-def test_an_ended_subscription_is_replaced(server: FakeEws, mailbox: EwsMailbox) -> None:
-    server.reply("Subscribe", "subscribe_pull.xml")
-    server.reply("GetEvents", "getevents_expired.xml", "getevents_newmail.xml")
+def test_an_ended_subscription_is_replaced(ews_server: FakeEws, mailbox: EwsMailbox) -> None:
+    ews_server.reply("Subscribe", "subscribe_pull.xml")
+    ews_server.reply("GetEvents", "getevents_expired.xml", "getevents_newmail.xml")
     with pytest.raises(MailboxError, match="ErrorSubscriptionNotFound"):
         mailbox.wait_for_mail(0)
     assert mailbox.wait_for_mail(0) is True
-    assert len(server.called("Subscribe")) == 2
+    assert len(ews_server.called("Subscribe")) == 2

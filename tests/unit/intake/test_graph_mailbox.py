@@ -1,8 +1,8 @@
-"""GraphMailbox against recorded Graph answers: the URLs, parameters and bodies it sends."""
+"""GraphMailbox against recorded Graph answers: the URLs, parameters and bodies it sends, login,
+throttling and the server's quirks; the port's contract is in tests/integration/contracts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -14,7 +14,7 @@ from mast_intake.config.settings import ConfigError
 from mast_intake.intake.adapters.graph import GraphMailbox, odata_string
 from mast_intake.intake.adapters.graph_client import GraphClient
 from mast_intake.intake.mailbox import MailboxError
-from tests.unit.intake.graph_server import (
+from tests.fixtures.graph_server import (
     ACCESS_TOKEN,
     BASE,
     CLIENT_ID,
@@ -41,23 +41,8 @@ INBOX_CHILDREN = f"{BASE}/mailFolders/inbox/childFolders"
 
 
 @pytest.fixture
-def mocker() -> Iterator[requests_mock.Mocker]:
-    # Anything not registered raises NoMockAddress: nothing can reach Microsoft.
-    with requests_mock.Mocker() as m:
-        register_login(m)
-        yield m
-
-
-@pytest.fixture
-def sleeps() -> list[float]:
-    return []
-
-
-@pytest.fixture
-def mailbox(sleeps: list[float]) -> GraphMailbox:
-    return GraphMailbox(
-        settings(), "Processed", "Quarantine", client=GraphClient(settings(), sleep=sleeps.append)
-    )
+def mailbox(graph_client: GraphClient) -> GraphMailbox:
+    return GraphMailbox(settings(), "Processed", "Quarantine", client=graph_client)
 
 
 def filter_of(request) -> str:
@@ -67,9 +52,9 @@ def filter_of(request) -> str:
 # --- construction and login ---------------------------------------------------------------------
 
 
-def test_creating_the_adapter_sends_nothing(mocker: requests_mock.Mocker) -> None:
+def test_creating_the_adapter_sends_nothing(graph_mocker: requests_mock.Mocker) -> None:
     GraphMailbox(settings())
-    assert mocker.request_history == []
+    assert graph_mocker.request_history == []
 
 
 @pytest.mark.parametrize(
@@ -88,36 +73,37 @@ def test_bad_settings_raise_config_error(changes: dict[str, str], named: str) ->
 
 
 def test_token_comes_from_the_client_credentials_grant_once(
-    mocker: requests_mock.Mocker, mailbox: GraphMailbox
+    graph_mocker: requests_mock.Mocker, mailbox: GraphMailbox
 ) -> None:
-    mocker.get(INBOX, json=recorded("inbox_empty.json"))
+    graph_mocker.get(INBOX, json=recorded("inbox_empty.json"))
 
     list(mailbox.pending())
     list(mailbox.pending())
 
     # MSAL reads the tenant's OpenID configuration, then asks for one token and caches it.
-    assert [(r.method, r.url) for r in login_requests(mocker)] == [("GET", OPENID_URL), ("POST", TOKEN_URL)]
-    form = dict(parse_qsl(login_requests(mocker)[1].text))
+    logins = login_requests(graph_mocker)
+    assert [(r.method, r.url) for r in logins] == [("GET", OPENID_URL), ("POST", TOKEN_URL)]
+    form = dict(parse_qsl(logins[1].text))
     assert form["grant_type"] == "client_credentials"
     assert form["client_id"] == CLIENT_ID
     assert form["scope"] == "https://graph.microsoft.com/.default"
-    for request in graph_requests(mocker):
+    for request in graph_requests(graph_mocker):
         assert request.headers["Authorization"] == f"Bearer {ACCESS_TOKEN}"
         assert CLIENT_SECRET not in str(request.headers) and CLIENT_SECRET not in request.url
 
 
-def test_a_refused_token_is_a_mailbox_error_without_the_secret(mocker: requests_mock.Mocker) -> None:
-    register_login(mocker, token="token_invalid_client.json", status=401)
+def test_a_refused_token_is_a_mailbox_error_without_the_secret(graph_mocker: requests_mock.Mocker) -> None:
+    register_login(graph_mocker, token="token_invalid_client.json", status=401)
     with pytest.raises(MailboxError) as caught:
         list(GraphMailbox(settings()).pending())
     message = str(caught.value)
     assert "invalid_client" in message and "AADSTS7000215" in message
     assert CLIENT_SECRET not in message and "Trace ID" not in message
-    assert graph_requests(mocker) == []
+    assert graph_requests(graph_mocker) == []
 
 
-def test_an_unreachable_login_is_a_mailbox_error(mocker: requests_mock.Mocker) -> None:
-    mocker.get(OPENID_URL, exc=requests.exceptions.ConnectTimeout)
+def test_an_unreachable_login_is_a_mailbox_error(graph_mocker: requests_mock.Mocker) -> None:
+    graph_mocker.get(OPENID_URL, exc=requests.exceptions.ConnectTimeout)
     with pytest.raises(MailboxError, match="login.microsoftonline.com"):
         list(GraphMailbox(settings()).pending())
 
@@ -126,16 +112,16 @@ def test_an_unreachable_login_is_a_mailbox_error(mocker: requests_mock.Mocker) -
 
 
 def test_pending_lists_the_inbox_oldest_first_following_next_link(
-    mocker: requests_mock.Mocker, mailbox: GraphMailbox
+    graph_mocker: requests_mock.Mocker, mailbox: GraphMailbox
 ) -> None:
     page1 = recorded("inbox_page1.json")
-    mocker.get(INBOX, [{"json": page1}, {"json": recorded("inbox_page2.json")}])
+    graph_mocker.get(INBOX, [{"json": page1}, {"json": recorded("inbox_page2.json")}])
 
     keys = mailbox.pending()
     first = next(keys)
 
     # Every page was read before the first key came out.
-    first_page, second_page = graph_requests(mocker)
+    first_page, second_page = graph_requests(graph_mocker)
     assert [first, *keys] == [MSG[1], MSG[2], MSG[3]]
     assert path(first_page) == "/v1.0/users/mast@example.invalid/mailFolders/inbox/messages"
     assert query(first_page) == {
@@ -149,29 +135,24 @@ def test_pending_lists_the_inbox_oldest_first_following_next_link(
     assert query(second_page) == dict(parse_qsl(next_link.query)) | {"$skip": "2"}
 
 
-def test_pending_on_an_empty_inbox_yields_nothing(
-    mocker: requests_mock.Mocker, mailbox: GraphMailbox
+def test_a_next_link_to_another_host_is_refused(
+    graph_mocker: requests_mock.Mocker, mailbox: GraphMailbox
 ) -> None:
-    mocker.get(INBOX, json=recorded("inbox_empty.json"))
-    assert list(mailbox.pending()) == []
-
-
-def test_a_next_link_to_another_host_is_refused(mocker: requests_mock.Mocker, mailbox: GraphMailbox) -> None:
     page = recorded("inbox_page1.json")
     page["@odata.nextLink"] = "https://elsewhere.example.invalid/v1.0/users/x/messages?$skip=2"
-    mocker.get(INBOX, json=page)
+    graph_mocker.get(INBOX, json=page)
     with pytest.raises(MailboxError, match="refusing"):
         list(mailbox.pending())
-    assert len(graph_requests(mocker)) == 1
+    assert len(graph_requests(graph_mocker)) == 1
 
 
 # --- throttling and errors ----------------------------------------------------------------------
 
 
 def test_throttling_waits_for_retry_after_then_succeeds(
-    mocker: requests_mock.Mocker, mailbox: GraphMailbox, sleeps: list[float]
+    graph_mocker: requests_mock.Mocker, mailbox: GraphMailbox, graph_sleeps: list[float]
 ) -> None:
-    mocker.get(
+    graph_mocker.get(
         INBOX,
         [
             {"status_code": 429, "headers": {"Retry-After": "7"}, "json": recorded("error_throttled.json")},
@@ -185,24 +166,24 @@ def test_throttling_waits_for_retry_after_then_succeeds(
     )
     assert list(mailbox.pending()) == [MSG[3]]
     # 7 seconds as asked; an hour is capped, the next poll cycle can wait instead.
-    assert sleeps == [7.0, 30.0]
+    assert graph_sleeps == [7.0, 30.0]
 
 
 def test_throttling_that_lasts_becomes_a_mailbox_error(
-    mocker: requests_mock.Mocker, mailbox: GraphMailbox, sleeps: list[float]
+    graph_mocker: requests_mock.Mocker, mailbox: GraphMailbox, graph_sleeps: list[float]
 ) -> None:
-    mocker.get(INBOX, status_code=503, json=recorded("error_unavailable.json"))
+    graph_mocker.get(INBOX, status_code=503, json=recorded("error_unavailable.json"))
     with pytest.raises(MailboxError) as caught:
         list(mailbox.pending())
     assert "HTTP 503 ServiceUnavailable" in str(caught.value)
     assert "mast@example.invalid" not in str(caught.value)
-    assert len(sleeps) == 2 and len(graph_requests(mocker)) == 3
+    assert len(graph_sleeps) == 2 and len(graph_requests(graph_mocker)) == 3
 
 
 def test_errors_name_the_code_not_the_server_text(
-    mocker: requests_mock.Mocker, mailbox: GraphMailbox
+    graph_mocker: requests_mock.Mocker, mailbox: GraphMailbox
 ) -> None:
-    mocker.get(INBOX, status_code=403, json=recorded("error_access_denied.json"))
+    graph_mocker.get(INBOX, status_code=403, json=recorded("error_access_denied.json"))
     with pytest.raises(MailboxError) as caught:
         list(mailbox.pending())
     assert "list inbox" in str(caught.value) and "HTTP 403 ErrorAccessDenied" in str(caught.value)
@@ -210,8 +191,10 @@ def test_errors_name_the_code_not_the_server_text(
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
 
 
-def test_a_dropped_connection_is_a_mailbox_error(mocker: requests_mock.Mocker, mailbox: GraphMailbox) -> None:
-    mocker.get(INBOX, exc=requests.exceptions.ConnectionError)
+def test_a_dropped_connection_is_a_mailbox_error(
+    graph_mocker: requests_mock.Mocker, mailbox: GraphMailbox
+) -> None:
+    graph_mocker.get(INBOX, exc=requests.exceptions.ConnectionError)
     with pytest.raises(MailboxError, match="ConnectionError"):
         list(mailbox.pending())
 
@@ -219,13 +202,15 @@ def test_a_dropped_connection_is_a_mailbox_error(mocker: requests_mock.Mocker, m
 # --- fetch --------------------------------------------------------------------------------------
 
 
-def test_fetch_returns_the_exact_mime_bytes(mocker: requests_mock.Mocker, mailbox: GraphMailbox) -> None:
+def test_fetch_returns_the_exact_mime_bytes(
+    graph_mocker: requests_mock.Mocker, mailbox: GraphMailbox
+) -> None:
     raw = MESSAGE.read_bytes()
-    mocker.get(message_url(1, "/$value"), content=raw, headers={"Content-Type": "text/plain"})
+    graph_mocker.get(message_url(1, "/$value"), content=raw, headers={"Content-Type": "text/plain"})
 
     assert mailbox.fetch(MSG[1]) == raw
 
-    (request,) = graph_requests(mocker)
+    (request,) = graph_requests(graph_mocker)
     assert request.method == "GET"
     # The id's "=" is quoted in the path.
     assert (
@@ -234,24 +219,20 @@ def test_fetch_returns_the_exact_mime_bytes(mocker: requests_mock.Mocker, mailbo
     assert request.headers["Authorization"] == f"Bearer {ACCESS_TOKEN}"
 
 
-def test_fetch_of_a_message_that_has_gone_raises(mocker: requests_mock.Mocker, mailbox: GraphMailbox) -> None:
-    mocker.get(message_url(2, "/$value"), status_code=404, json=recorded("error_item_not_found.json"))
-    with pytest.raises(MailboxError, match="HTTP 404 ErrorItemNotFound"):
-        mailbox.fetch(MSG[2])
-
-
 # --- move ---------------------------------------------------------------------------------------
 
 
-def test_move_to_an_existing_top_level_folder(mocker: requests_mock.Mocker, mailbox: GraphMailbox) -> None:
-    mocker.get(FOLDERS, json=recorded("folders_processed.json"))
-    mocker.post(message_url(1, "/move"), status_code=201, json=recorded("message_moved.json"))
-    mocker.post(message_url(2, "/move"), status_code=201, json=recorded("message_moved.json"))
+def test_move_to_an_existing_top_level_folder(
+    graph_mocker: requests_mock.Mocker, mailbox: GraphMailbox
+) -> None:
+    graph_mocker.get(FOLDERS, json=recorded("folders_processed.json"))
+    graph_mocker.post(message_url(1, "/move"), status_code=201, json=recorded("message_moved.json"))
+    graph_mocker.post(message_url(2, "/move"), status_code=201, json=recorded("message_moved.json"))
 
     mailbox.move(MSG[1], "Processed")
     mailbox.move(MSG[2], "Processed")
 
-    lookup, first, second = graph_requests(mocker)
+    lookup, first, second = graph_requests(graph_mocker)
     assert (lookup.method, path(lookup)) == ("GET", "/v1.0/users/mast@example.invalid/mailFolders")
     assert query(lookup) == {"$filter": "displayName eq 'Processed'", "$select": "id,displayName"}
     assert first.method == "POST" and first.json() == {"destinationId": PROCESSED_ID}
@@ -259,80 +240,68 @@ def test_move_to_an_existing_top_level_folder(mocker: requests_mock.Mocker, mail
     assert second.url == message_url(2, "/move") and second.json() == {"destinationId": PROCESSED_ID}
 
 
-def test_move_finds_a_folder_inside_the_inbox(mocker: requests_mock.Mocker, mailbox: GraphMailbox) -> None:
-    mocker.get(FOLDERS, json=recorded("folders_empty.json"))
-    mocker.get(INBOX_CHILDREN, json=recorded("folders_processed.json"))
-    mocker.post(message_url(1, "/move"), status_code=201, json=recorded("message_moved.json"))
+def test_move_finds_a_folder_inside_the_inbox(
+    graph_mocker: requests_mock.Mocker, mailbox: GraphMailbox
+) -> None:
+    graph_mocker.get(FOLDERS, json=recorded("folders_empty.json"))
+    graph_mocker.get(INBOX_CHILDREN, json=recorded("folders_processed.json"))
+    graph_mocker.post(message_url(1, "/move"), status_code=201, json=recorded("message_moved.json"))
 
     mailbox.move(MSG[1], "Processed")
 
-    top, inbox, move = graph_requests(mocker)
+    top, inbox, move = graph_requests(graph_mocker)
     assert path(inbox) == "/v1.0/users/mast@example.invalid/mailFolders/inbox/childFolders"
     assert filter_of(top) == filter_of(inbox) == "displayName eq 'Processed'"
     assert move.json() == {"destinationId": PROCESSED_ID}
 
 
 def test_move_creates_a_missing_folder_at_the_top(
-    mocker: requests_mock.Mocker, mailbox: GraphMailbox
+    graph_mocker: requests_mock.Mocker, mailbox: GraphMailbox
 ) -> None:
-    mocker.get(FOLDERS, json=recorded("folders_empty.json"))
-    mocker.get(INBOX_CHILDREN, json=recorded("folders_empty.json"))
-    mocker.post(FOLDERS, status_code=201, json=recorded("folder_created.json"))
-    mocker.post(message_url(3, "/move"), status_code=201, json=recorded("message_moved.json"))
+    graph_mocker.get(FOLDERS, json=recorded("folders_empty.json"))
+    graph_mocker.get(INBOX_CHILDREN, json=recorded("folders_empty.json"))
+    graph_mocker.post(FOLDERS, status_code=201, json=recorded("folder_created.json"))
+    graph_mocker.post(message_url(3, "/move"), status_code=201, json=recorded("message_moved.json"))
 
     mailbox.move(MSG[3], "Quarantine")
 
-    *_, create, move = graph_requests(mocker)
+    *_, create, move = graph_requests(graph_mocker)
     assert (create.method, create.url) == ("POST", FOLDERS)
     assert create.json() == {"displayName": "Quarantine"}
     assert move.json() == {"destinationId": QUARANTINE_ID}
 
 
 def test_move_uses_a_folder_another_worker_created_first(
-    mocker: requests_mock.Mocker, mailbox: GraphMailbox
+    graph_mocker: requests_mock.Mocker, mailbox: GraphMailbox
 ) -> None:
-    mocker.get(
+    graph_mocker.get(
         FOLDERS, [{"json": recorded("folders_empty.json")}, {"json": recorded("folders_processed.json")}]
     )
-    mocker.get(INBOX_CHILDREN, json=recorded("folders_empty.json"))
-    mocker.post(FOLDERS, status_code=409, json=recorded("error_folder_exists.json"))
-    mocker.post(message_url(1, "/move"), status_code=201, json=recorded("message_moved.json"))
+    graph_mocker.get(INBOX_CHILDREN, json=recorded("folders_empty.json"))
+    graph_mocker.post(FOLDERS, status_code=409, json=recorded("error_folder_exists.json"))
+    graph_mocker.post(message_url(1, "/move"), status_code=201, json=recorded("message_moved.json"))
 
     mailbox.move(MSG[1], "Processed")
 
-    assert graph_requests(mocker)[-1].json() == {"destinationId": PROCESSED_ID}
-
-
-def test_moving_a_message_that_has_gone_is_not_an_error(
-    mocker: requests_mock.Mocker, mailbox: GraphMailbox
-) -> None:
-    mocker.get(FOLDERS, json=recorded("folders_processed.json"))
-    mocker.post(message_url(1, "/move"), status_code=404, json=recorded("error_item_not_found.json"))
-    mocker.get(message_url(1), status_code=404, json=recorded("error_item_not_found.json"))
-
-    mailbox.move(MSG[1], "Processed")
-
-    _, move, check = graph_requests(mocker)
-    assert move.method == "POST"
-    assert (check.method, check.url.split("?")[0], query(check)) == ("GET", message_url(1), {"$select": "id"})
+    assert graph_requests(graph_mocker)[-1].json() == {"destinationId": PROCESSED_ID}
 
 
 def test_a_404_for_a_deleted_folder_looks_the_folder_up_again(
-    mocker: requests_mock.Mocker, mailbox: GraphMailbox
+    graph_mocker: requests_mock.Mocker, mailbox: GraphMailbox
 ) -> None:
-    mocker.get(FOLDERS, json=recorded("folders_processed.json"))
-    mocker.post(
+    graph_mocker.get(FOLDERS, json=recorded("folders_processed.json"))
+    graph_mocker.post(
         message_url(1, "/move"),
         [
             {"status_code": 404, "json": recorded("error_item_not_found.json")},
             {"status_code": 201, "json": recorded("message_moved.json")},
         ],
     )
-    mocker.get(message_url(1), json=recorded("message_id_only.json"))
+    graph_mocker.get(message_url(1), json=recorded("message_id_only.json"))
 
     mailbox.move(MSG[1], "Processed")
 
-    assert [(r.method, path(r).rsplit("/", 1)[-1]) for r in graph_requests(mocker)] == [
+    assert [(r.method, path(r).rsplit("/", 1)[-1]) for r in graph_requests(graph_mocker)] == [
         ("GET", "mailFolders"),
         ("POST", "move"),
         ("GET", MSG[1].replace("=", "%3D")),
@@ -341,10 +310,12 @@ def test_a_404_for_a_deleted_folder_looks_the_folder_up_again(
     ]
 
 
-def test_a_folder_that_keeps_vanishing_raises(mocker: requests_mock.Mocker, mailbox: GraphMailbox) -> None:
-    mocker.get(FOLDERS, json=recorded("folders_processed.json"))
-    mocker.post(message_url(1, "/move"), status_code=404, json=recorded("error_item_not_found.json"))
-    mocker.get(message_url(1), json=recorded("message_id_only.json"))
+def test_a_folder_that_keeps_vanishing_raises(
+    graph_mocker: requests_mock.Mocker, mailbox: GraphMailbox
+) -> None:
+    graph_mocker.get(FOLDERS, json=recorded("folders_processed.json"))
+    graph_mocker.post(message_url(1, "/move"), status_code=404, json=recorded("error_item_not_found.json"))
+    graph_mocker.get(message_url(1), json=recorded("message_id_only.json"))
 
     with pytest.raises(MailboxError, match="HTTP 404"):
         mailbox.move(MSG[1], "Processed")
@@ -356,13 +327,13 @@ def test_folder_names_are_quoted_for_odata() -> None:
 
 
 def test_item_and_file_attachments_are_found_by_the_one_walker(
-    mocker: requests_mock.Mocker, mailbox: GraphMailbox
+    graph_mocker: requests_mock.Mocker, mailbox: GraphMailbox
 ) -> None:
     # $value of a message with an itemAttachment (an attached email) and a fileAttachment.
     from mast_intake.intake.messages import read_message
 
     raw = (MESSAGE.parent / "item_attachment.eml").read_bytes()
-    mocker.get(message_url(1, "/$value"), content=raw, headers={"Content-Type": "text/plain"})
+    graph_mocker.get(message_url(1, "/$value"), content=raw, headers={"Content-Type": "text/plain"})
     incoming = read_message(mailbox.fetch(MSG[1]), 10, 1024 * 1024)
     assert sorted((a.file_name, a.via) for a in incoming.attachments) == [
         ("notes.pdf", ""), ("tool.docx", "rfc822")]

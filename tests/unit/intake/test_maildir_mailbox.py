@@ -1,34 +1,18 @@
-"""MaildirMailbox against a real Maildir in tmp_path, with fictional messages made here."""
+"""MaildirMailbox against a real Maildir in tmp_path: what only a Maildir does (file modes, Maildir++
+folders, files copied in by hand); the port's contract is in tests/integration/contracts."""
 
 from __future__ import annotations
 
 import mailbox
 import os
 import stat
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
 from mast_intake.intake.adapters.maildir import MaildirMailbox
 from mast_intake.intake.mailbox import MailboxError
-
-
-def make_raw(number: int) -> bytes:
-    """A fictional message with a Word attachment, as CRLF bytes the way mail arrives."""
-    message = EmailMessage()
-    message["From"] = "worker@example.invalid"
-    message["To"] = "mast@example.invalid"
-    message["Subject"] = f"Fictional risk tool {number}"
-    message["Message-ID"] = f"<fictional-{number}@example.invalid>"
-    message.set_content("Please find the tool attached.\n")
-    message.add_attachment(
-        b"PK\x03\x04 fictional docx bytes " + bytes([number]),
-        maintype="application",
-        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
-        filename=f"tool-{number}.docx",
-    )
-    return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+from tests.mail_factory import submission
 
 
 def mode(path: Path) -> int:
@@ -58,22 +42,22 @@ def test_creates_a_private_maildir_with_its_parents(tmp_path: Path) -> None:
 
 
 def test_reopening_an_existing_maildir_keeps_its_messages(box: MaildirMailbox) -> None:
-    key = deliver(box, make_raw(1))
+    key = deliver(box, submission(1))
     assert list(MaildirMailbox(box.path).pending()) == [key]
 
 
 def test_pending_is_oldest_delivery_first_then_key(box: MaildirMailbox) -> None:
-    late = deliver(box, make_raw(1), mtime=1_800_000_300)
-    early = deliver(box, make_raw(2), mtime=1_800_000_100)
-    same_b = deliver(box, make_raw(3), mtime=1_800_000_200)
-    same_a = deliver(box, make_raw(4), mtime=1_800_000_200)
+    late = deliver(box, submission(1), mtime=1_800_000_300)
+    early = deliver(box, submission(2), mtime=1_800_000_100)
+    same_b = deliver(box, submission(3), mtime=1_800_000_200)
+    same_a = deliver(box, submission(4), mtime=1_800_000_200)
     middle = sorted([same_a, same_b])
     assert list(box.pending()) == [early, *middle, late]
     assert list(box.pending()) == [early, *middle, late], "keys are stable between calls"
 
 
 def test_picks_up_a_plain_eml_file_copied_into_new(box: MaildirMailbox) -> None:
-    raw = make_raw(5)
+    raw = submission(5)
     (box.path / "new" / "sample.eml").write_bytes(raw)
     assert list(box.pending()) == ["sample.eml"]
     assert box.fetch("sample.eml") == raw
@@ -82,7 +66,7 @@ def test_picks_up_a_plain_eml_file_copied_into_new(box: MaildirMailbox) -> None:
 def test_a_folder_with_only_new_made_by_hand_is_completed(tmp_path: Path) -> None:
     inbox = tmp_path / "var" / "mailbox"
     (inbox / "new").mkdir(parents=True)
-    raw = make_raw(5)
+    raw = submission(5)
     (inbox / "new" / "copied.eml").write_bytes(raw)
     box = MaildirMailbox(inbox)
     assert list(box.pending()) == ["copied.eml"]
@@ -93,7 +77,7 @@ def test_a_folder_with_only_new_made_by_hand_is_completed(tmp_path: Path) -> Non
 
 
 def test_finds_messages_in_cur_with_an_info_suffix(box: MaildirMailbox) -> None:
-    raw = make_raw(6)
+    raw = submission(6)
     (box.path / "cur" / "1800000000.M1P1.host:2,S").write_bytes(raw)
     assert list(box.pending()) == ["1800000000.M1P1.host"]
     assert box.fetch("1800000000.M1P1.host") == raw
@@ -105,19 +89,6 @@ def test_ignores_dot_files_and_directories(box: MaildirMailbox) -> None:
     assert list(box.pending()) == []
 
 
-def test_fetch_returns_the_exact_bytes(box: MaildirMailbox) -> None:
-    # Bytes a re-serialisation would change: CRLF, odd header folding, trailing spaces.
-    raw = make_raw(7).replace(b"Subject:", b"Subject:   \r\n\t") + b"trailing   \r\n\r\n"
-    key = deliver(box, raw)
-    assert box.fetch(key) == raw
-
-
-def test_fetch_of_a_missing_key_is_a_mailbox_error_without_details(box: MaildirMailbox) -> None:
-    with pytest.raises(MailboxError) as caught:
-        box.fetch("no-such-key")
-    assert "no-such-key" not in str(caught.value)
-
-
 @pytest.mark.parametrize("key", ["../escape", "a/b", ".hidden", ""])
 def test_keys_cannot_climb_out_of_the_maildir(box: MaildirMailbox, key: str) -> None:
     with pytest.raises(MailboxError):
@@ -127,9 +98,9 @@ def test_keys_cannot_climb_out_of_the_maildir(box: MaildirMailbox, key: str) -> 
 
 
 def test_move_files_the_message_in_a_maildirpp_subfolder(box: MaildirMailbox) -> None:
-    raw = make_raw(8)
+    raw = submission(8)
     key = deliver(box, raw)
-    other = deliver(box, make_raw(9))
+    other = deliver(box, submission(9))
     box.move(key, "Processed")
     assert list(box.pending()) == [other]
     folder = box.path / ".Processed"
@@ -144,30 +115,9 @@ def test_move_files_the_message_in_a_maildirpp_subfolder(box: MaildirMailbox) ->
 
 
 def test_move_keeps_existing_flags(box: MaildirMailbox) -> None:
-    (box.path / "cur" / "k1:2,S").write_bytes(make_raw(10))
+    (box.path / "cur" / "k1:2,S").write_bytes(submission(10))
     box.move("k1", "Quarantine")
     assert (box.path / ".Quarantine" / "cur" / "k1:2,S").is_file()
-
-
-def test_move_is_idempotent_and_a_missing_key_is_not_an_error(box: MaildirMailbox) -> None:
-    key = deliver(box, make_raw(11))
-    box.move(key, "Processed")
-    box.move(key, "Processed")
-    box.move(key, "Quarantine")  # gone from the inbox: nothing to do, even for another folder
-    box.move("never-there", "Processed")
-    assert [p.name for p in (box.path / ".Processed" / "cur").iterdir()] == [f"{key}:2,S"]
-    assert list((box.path / ".Quarantine" / "cur").iterdir()) == []
-    assert list(box.pending()) == []
-
-
-def test_restore_puts_a_quarantined_message_back_in_the_inbox(box: MaildirMailbox) -> None:
-    raw = make_raw(13)
-    key = deliver(box, raw)
-    box.move(key, "Quarantine")
-    assert box.restore(key, "Quarantine") is True
-    assert list(box.pending()) == [key]
-    assert box.fetch(key) == raw
-    assert box.restore(key, "Quarantine") is False
 
 
 def test_default_folder_names(box: MaildirMailbox) -> None:
@@ -176,7 +126,7 @@ def test_default_folder_names(box: MaildirMailbox) -> None:
 
 @pytest.mark.parametrize("folder", ["../x", "a/b", ".x", ""])
 def test_folder_names_cannot_climb_out(box: MaildirMailbox, folder: str) -> None:
-    key = deliver(box, make_raw(12))
+    key = deliver(box, submission(12))
     with pytest.raises(MailboxError):
         box.move(key, folder)
     assert list(box.pending()) == [key]

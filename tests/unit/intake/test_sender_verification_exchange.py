@@ -3,35 +3,23 @@ from recorded answers: only mail our own organisation authenticated, from its Fr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import requests_mock
-from exchangelib.protocol import close_connections
 
 from mast_intake.intake.adapters.ews import EwsMailbox
 from mast_intake.intake.adapters.graph import GraphMailbox
 from mast_intake.intake.adapters.graph_client import GraphClient
 from mast_intake.intake.messages import read_message
 from mast_intake.intake.sender_verification.exchange_internal import ExchangeInternalVerifier
-from tests.unit.intake import graph_server
-from tests.unit.intake.ews_server import FakeEws
-from tests.unit.intake.test_ews_mailbox import key
-from tests.unit.intake.test_ews_mailbox import settings as ews_settings
+from tests.fixtures import graph_server
+from tests.fixtures.ews_server import FakeEws, key
+from tests.fixtures.ews_server import settings as ews_settings
 
 GRAPH = Path(__file__).resolve().parents[2] / "fixtures" / "graph"
 TENANT = graph_server.TENANT_ID
 ONLINE = ExchangeInternalVerifier([".prod.outlook.com"], TENANT)
 ON_PREMISES = ExchangeInternalVerifier(["exch01.example.invalid", "EXCH02.example.invalid"])
-
-
-@pytest.fixture
-def mocker() -> Iterator[requests_mock.Mocker]:
-    close_connections()
-    with requests_mock.Mocker() as m:
-        yield m
-    close_connections()
 
 
 def graph_fetch(mocker: requests_mock.Mocker, recording: str) -> bytes:
@@ -52,37 +40,38 @@ def check(verifier: ExchangeInternalVerifier, raw: bytes):
     return verifier.verify(raw, read_message(raw, 10, 1 << 20).sender)
 
 
-def test_graph_message_from_inside_the_tenant_is_verified(mocker) -> None:
-    assert check(ONLINE, graph_fetch(mocker, "message_internal.eml")).reason == "exchange_internal"
+def test_graph_message_from_inside_the_tenant_is_verified(ews_mocker) -> None:
+    assert check(ONLINE, graph_fetch(ews_mocker, "message_internal.eml")).reason == "exchange_internal"
 
 
-def test_graph_message_from_outside_is_not(mocker) -> None:
+def test_graph_message_from_outside_is_not(ews_mocker) -> None:
     # EOP stamped it Anonymous: a forged From of our own domain from the internet.
-    assert check(ONLINE, graph_fetch(mocker, "message_outside.eml")).reason == "not_internal"
+    assert check(ONLINE, graph_fetch(ews_mocker, "message_outside.eml")).reason == "not_internal"
 
 
-def test_graph_message_of_another_tenant_is_not(mocker) -> None:
-    raw = graph_fetch(mocker, "message_internal.eml")
+def test_graph_message_of_another_tenant_is_not(ews_mocker) -> None:
+    raw = graph_fetch(ews_mocker, "message_internal.eml")
     other = ExchangeInternalVerifier([".prod.outlook.com"], "00000000-0000-4000-8000-0000000beef0")
     assert check(other, raw).reason == "outside_organisation"
 
 
-def test_recordings_without_exchange_headers_are_not_verified(mocker) -> None:
-    assert check(ONLINE, graph_fetch(mocker, "message.eml")).reason == "not_internal"
-    assert check(ON_PREMISES, ews_fetch(mocker, "getitem_mime.xml")).reason == "not_internal"
+def test_recordings_without_exchange_headers_are_not_verified(ews_mocker) -> None:
+    assert check(ONLINE, graph_fetch(ews_mocker, "message.eml")).reason == "not_internal"
+    assert check(ON_PREMISES, ews_fetch(ews_mocker, "getitem_mime.xml")).reason == "not_internal"
 
 
-def test_ews_message_authenticated_by_our_server_is_verified(mocker) -> None:
-    assert check(ON_PREMISES, ews_fetch(mocker, "getitem_mime_internal.xml")).verified
+def test_ews_message_authenticated_by_our_server_is_verified(ews_mocker) -> None:
+    assert check(ON_PREMISES, ews_fetch(ews_mocker, "getitem_mime_internal.xml")).verified
 
 
-def test_ews_message_with_a_sender_written_authas_is_not(mocker) -> None:
+def test_ews_message_with_a_sender_written_authas_is_not(ews_mocker) -> None:
     # A connector kept the sender's own "AuthAs: Internal" beside Exchange's "Anonymous".
-    assert check(ON_PREMISES, ews_fetch(mocker, "getitem_mime_header_forged.xml")).reason == "not_internal"
+    raw = ews_fetch(ews_mocker, "getitem_mime_header_forged.xml")
+    assert check(ON_PREMISES, raw).reason == "not_internal"
 
 
-def test_ews_message_authenticated_by_another_server_is_not(mocker) -> None:
-    raw = ews_fetch(mocker, "getitem_mime_internal.xml")
+def test_ews_message_authenticated_by_another_server_is_not(ews_mocker) -> None:
+    raw = ews_fetch(ews_mocker, "getitem_mime_internal.xml")
     assert check(ExchangeInternalVerifier([".other.invalid"]), raw).reason == "outside_organisation"
 
 
