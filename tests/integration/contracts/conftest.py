@@ -52,6 +52,8 @@ class MailboxRig(Protocol):
 
 
 class MaildirRig:
+    """The Maildir adapter on a Maildir in tmp_path, delivered to through the standard library."""
+
     def __init__(self, path: Path) -> None:
         self.mailbox = MaildirMailbox(path)
         self._arrivals = 0
@@ -74,6 +76,8 @@ class MaildirRig:
 
 
 class ImapRig:
+    """The IMAP adapter on the test Dovecot, arranged and read over a separate connection."""
+
     def __init__(self, dovecot: DovecotAccount) -> None:
         self.mailbox = ImapMailbox(dovecot.settings)
         self.dovecot = dovecot
@@ -162,6 +166,8 @@ class MailerRig(Protocol):
 
 
 class MaildirMailerRig:
+    """The outbox Maildir mailer; what it wrote is in new/."""
+
     def __init__(self, path: Path) -> None:
         self.mailer = MaildirMailer(path)
 
@@ -176,6 +182,8 @@ class MaildirMailerRig:
 
 
 class SmtpRig:
+    """The SMTP mailer sending to an aiosmtpd relay on 127.0.0.1."""
+
     def __init__(self, relay: tuple[Recorder, int]) -> None:
         self.recorder, port = relay
         self.mailer = SmtpMailer(SmtpSettings(host="127.0.0.1", port=port), timeout=5)
@@ -191,6 +199,8 @@ class SmtpRig:
 
 
 class EwsMailerRig:
+    """The EWS mailer against the fake server; what it sent is each CreateItem's MIME content."""
+
     def __init__(self, mocker: requests_mock.Mocker) -> None:
         self.server = ews_server.FakeEws(mocker)
         self.server.reply("CreateItem", "createitem_sent.xml")
@@ -210,6 +220,8 @@ class EwsMailerRig:
 
 
 class GraphMailerRig:
+    """The Graph mailer against the fake endpoint; what it sent is each accepted sendMail body."""
+
     def __init__(self, mocker: requests_mock.Mocker) -> None:
         self.accepted: list[bytes] = []
         self.refusing = False
