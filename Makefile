@@ -19,6 +19,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check mast_intake tests scripts
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -rs $(PYTEST_ARGS)
 
 bench: $(STAMP)
@@ -26,6 +27,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check mast_intake tests scripts
+	$(BIN)/mypy
 
 check-samples: $(STAMP)
 	$(BIN)/mast-intake check ../shared/samples/*.docx ../shared/samples/*.pdf

@@ -122,7 +122,7 @@ class App:
         """
         if self.attachments is None:
             raise RuntimeError("this App has no attachment store")
-        return load_attachment(self.uow, self.attachments, submission_id, actor)  # type: ignore[arg-type]
+        return load_attachment(self.uow, self.attachments, submission_id, actor)
 
     def close(self) -> None:
         for part in (self._mailbox, self._mailer):

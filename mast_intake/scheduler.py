@@ -87,7 +87,7 @@ def purge_job(app: App) -> None:
     """Nightly: apply the retention rules (each removal is audited) and sweep orphan files."""
     if app.attachments is None:
         return
-    purge(app.uow, app.settings, app.attachments, app.clock())  # type: ignore[arg-type]
+    purge(app.uow, app.settings, app.attachments, app.clock())
 
 
 def integrity_job(app: App) -> None:

@@ -7,16 +7,17 @@ anything; placing cases on a meeting is ``agenda place``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from mast_intake.cli import main
 from mast_intake.cli.service import app_of
 from mast_intake.domain.decisions import Action, DecisionRecord
-from mast_intake.domain.enums import CaseStatus, Level, NrmOutcome
+from mast_intake.domain.enums import CaseStatus, LabelledEnum, Level, NrmOutcome
 from mast_intake.domain.errors import DomainError
 from mast_intake.domain.reference import InvalidReference, format_reference, parse_reference
 
@@ -39,7 +40,7 @@ def _reference(ctx: click.Context, param: click.Parameter, value: str) -> int:
         raise click.BadParameter(str(exc)) from None
 
 
-def _choice(enum: type) -> click.Choice:
+def _choice(enum: type[LabelledEnum]) -> click.Choice:
     return click.Choice(list(enum.values()), case_sensitive=False)
 
 
@@ -136,7 +137,10 @@ def agenda_place(ctx: click.Context, day: date | None, placed_by: str) -> None:
     click.echo(f"{count} case(s) placed on the meeting of {meeting_day.isoformat()}.")
 
 
-def _decision_options(correcting: bool):
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def _decision_options(correcting: bool) -> Callable[[_Command], _Command]:
     """The decision record's options; for a correction none is required and none has a default."""
     def default(value: Any) -> Any:
         return None if correcting else value
@@ -173,7 +177,7 @@ def _decision_options(correcting: bool):
         click.option("--role", "decided_by_role", default="", help="Their role, e.g. 'MAST chair'."),
     ]
 
-    def apply(function):
+    def apply(function: _Command) -> _Command:
         for option in reversed(options):
             function = option(function)
         return function

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -65,7 +66,7 @@ def rotate_key(ctx: click.Context, check_only: bool, actor: str) -> None:
 
     app = _app(ctx, check_keys=False)
     try:
-        result = rotate_keys(app.uow, app.sealer, _store(app), actor, check_only=check_only)  # type: ignore[arg-type]
+        result = rotate_keys(app.uow, app.sealer, _store(app), actor, check_only=check_only)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(result, sort_keys=True))
@@ -85,7 +86,7 @@ def purge(ctx: click.Context, dry_run: bool) -> None:
     from mast_intake.protection.retention import purge as run_purge
 
     app = _app(ctx)
-    report = run_purge(app.uow, app.settings, _store(app), app.clock(), dry_run=dry_run)  # type: ignore[arg-type]
+    report = run_purge(app.uow, app.settings, _store(app), app.clock(), dry_run=dry_run)
     click.echo(json.dumps(report.to_dict(), sort_keys=True))
 
 
@@ -122,7 +123,10 @@ def audit(ctx: click.Context, subject_type: str | None, subject_id: str | None, 
                        f"{line['subject_id']}" + (f"  {line['detail']}" if line["detail"] else ""))
 
 
-def _child_options(command):  # noqa: ANN001, ANN202 - a click decorator
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def _child_options(command: _Command) -> _Command:
     command = click.option("--dob", type=click.DateTime(["%Y-%m-%d"]),
                            help="With --name: the child's date of birth (YYYY-MM-DD).")(command)
     command = click.option("--name", help="The child's name or a recorded alias (with --dob).")(command)
@@ -161,7 +165,7 @@ def export_child(ctx: click.Context, child_id: int | None, name: str | None, dob
     try:
         with app.uow() as uow:
             found = find_child_id(uow, child_id, name, dob.date() if dob else None)
-        export = run_export(app.uow, _store(app), found, actor,  # type: ignore[arg-type]
+        export = run_export(app.uow, _store(app), found, actor,
                             include_attachments=not no_attachments)
     except NotFound as exc:
         if descriptor is not None:
@@ -202,7 +206,7 @@ def erase_child(ctx: click.Context, child_id: int | None, name: str | None, dob:
         if not yes:
             click.confirm(f"Erase child {found} and {held} submission(s)? This cannot be undone",
                           abort=True)
-        counts = run_erase(app.uow, _store(app), app.settings, found, actor)  # type: ignore[arg-type]
+        counts = run_erase(app.uow, _store(app), app.settings, found, actor)
     except NotFound as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps({"child_id": found, **counts}, sort_keys=True))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -109,7 +109,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     app = app_of(ctx)
     with app.uow() as uow:
         latest = uow.poll_runs.latest()
-        report = {
+        report: dict[str, Any] = {
             "last_poll": {
                 "started_at": latest.started_at.isoformat(),
                 "finished_at": latest.finished_at.isoformat() if latest.finished_at else None,

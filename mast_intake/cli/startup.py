@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import logging
 import traceback
+from typing import TYPE_CHECKING
 
 import click
 
 from mast_intake.config import ConfigError, Settings
+
+if TYPE_CHECKING:
+    from mast_intake.bootstrap import App
 
 log = logging.getLogger(__name__)
 
@@ -25,16 +29,17 @@ class StartRefused(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = EXIT_START_FAILED) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        # click declares exit_code on the class; what it reads is the instance's (self.exit_code).
+        self.exit_code = exit_code  # type: ignore[misc]
 
 
-def start(settings: Settings, **options: object):
-    """``bootstrap(settings, **options)``, with its failures turned into ``StartRefused``."""
+def start(settings: Settings, check_keys: bool = True) -> App:
+    """``bootstrap(settings, check_keys=...)``, with its failures turned into ``StartRefused``."""
     from mast_intake.bootstrap import bootstrap
     from mast_intake.storage.integrity import DatabaseUnusable
 
     try:
-        return bootstrap(settings, **options)  # type: ignore[arg-type]
+        return bootstrap(settings, check_keys=check_keys)
     except DatabaseUnusable as exc:
         log.debug("start refused", extra={"traceback": traceback.format_exc()})
         raise StartRefused(f"cannot start: {exc}", EXIT_DATABASE_UNUSABLE) from exc

@@ -79,6 +79,7 @@ def user_password(ctx: click.Context, username: str, password_stdin: bool) -> No
         if account is None:
             raise click.ClickException(f"there is no account called {username.lower()}")
         uow.users.update(account, password_hash=password_hash)
+        assert account.id is not None  # a stored account has its key
         ended = uow.web_sessions.end_all(account.id)
         uow.audit.append("mast-intake-cli", "password_set", "user", str(account.id),
                          f"{ended} sessions ended")
@@ -97,6 +98,7 @@ def user_disable(ctx: click.Context, username: str) -> None:
         if account is None:
             raise click.ClickException(f"there is no account called {username.lower()}")
         uow.users.update(account, active=False)
+        assert account.id is not None  # a stored account has its key
         uow.web_sessions.end_all(account.id)
         uow.audit.append("mast-intake-cli", "user_changed", "user", str(account.id), "active=False")
         uow.commit()

@@ -267,18 +267,27 @@ def _coerce(value: object, kind: object, name: str) -> object:
                 raise ValueError(value)
             return text in {"1", "true", "yes", "on"}
         if kind is int:
-            return int(value)
+            return int(_scalar(value))
         if kind is float:
-            return float(value)
+            return float(_scalar(value))
         if kind is Path:
             return Path(str(value))
         if origin is list:
             if isinstance(value, str):
                 return [part.strip() for part in value.split(",") if part.strip()]
-            return [str(part) for part in value]
+            if isinstance(value, list):
+                return [str(part) for part in value]
+            raise TypeError(value)
         return str(value)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"setting {name} has an unusable value") from exc
+
+
+def _scalar(value: object) -> str | int | float:
+    """A value a number can be read from (TOML gives numbers, the environment strings)."""
+    if isinstance(value, str | int | float):
+        return value
+    raise TypeError(value)
 
 
 def _apply(target: object, values: Mapping[str, object], where: str) -> None:

@@ -74,7 +74,8 @@ class NrmOutcome(LabelledEnum):
     @classmethod
     def from_stored(cls, value: str) -> NrmOutcome:
         """Read a stored value, including the codes decisions made before 0004 carry."""
-        return cls(LEGACY_NRM.get(value, value))
+        # Enum lookup by value; mypy reads the call as the two-argument member constructor.
+        return cls(LEGACY_NRM.get(value, value))  # type: ignore[call-arg]
 
 
 # Decisions are append-only, so rows written before the complete record keep their old codes.

@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from mast_intake.config.settings import Settings
 from mast_intake.domain.reference import format_reference
@@ -203,10 +204,11 @@ def _store(ctx: PollContext, uow: AbstractUnitOfWork, incoming: Incoming,
     for file_name, sha256, outcome, findings in results:
         if uow.submissions.exists(incoming.key, sha256):
             continue
-        common = dict(message_id=incoming.key, sha256=sha256, file_name=file_name,
-                      sender=incoming.sender, received_at=incoming.received_at)
+        add_submission = partial(uow.submissions.add, message_id=incoming.key, sha256=sha256,
+                                 file_name=file_name, sender=incoming.sender,
+                                 received_at=incoming.received_at)
         if isinstance(outcome, Rejection):
-            uow.submissions.add(**common, kind="unknown", status="rejected", reason=outcome.reason)
+            add_submission(kind="unknown", status="rejected", reason=outcome.reason)
             rejected.append(outcome)
             continue
         child = None
@@ -214,15 +216,17 @@ def _store(ctx: PollContext, uow: AbstractUnitOfWork, incoming: Incoming,
             names = split_names(outcome.child.name)
             child = uow.children.find_or_create_child(names[0] if names else outcome.child.name,
                                                       outcome.child.dob, names[1:])
-        is_review = child is not None and (
+        is_review = child is not None and child.id is not None and (
             bool(uow.decisions.for_child(child.id))
             or outcome.child.fields.get("previous_cse", "").strip().lower().startswith("yes")
         )
         history = None
+        # The ignores below: AcrossTools takes the SQL unit of work (it reads fingerprints through
+        # its session) where the poll holds the abstract one.
         if ctx.across_tools is not None:  # hook: checks against earlier tools, before storing
             findings, history = ctx.across_tools.check(uow, outcome, child, findings)  # type: ignore[arg-type]
-        submission = uow.submissions.add(
-            **common, kind=outcome.kind, status="parsed", record=record_to_storage(outcome),
+        submission = add_submission(
+            kind=outcome.kind, status="parsed", record=record_to_storage(outcome),
             findings=[f.to_dict() for f in findings], child_id=child.id if child else None,
             assessment_date=outcome.assessment_date, stated_total=outcome.stated_total,
             stated_category=outcome.stated_category, computed_total=outcome.computed_total,
@@ -232,6 +236,7 @@ def _store(ctx: PollContext, uow: AbstractUnitOfWork, incoming: Incoming,
             ctx.across_tools.remember(uow, submission, outcome, findings, history)  # type: ignore[arg-type]
         needs_correction = any(f.severity == Severity.MUST_FIX for f in findings)
         uow.agenda.enqueue(submission, is_review, needs_correction)
+        assert submission.id is not None  # stored, so it has its key
         original = next(a.data for a in incoming.attachments if a.sha256 == sha256)
         if ctx.attachments is not None:
             # Before the commit, so a committed submission always has its file; a crash in
@@ -383,6 +388,7 @@ def poll_once(ctx: PollContext) -> Counter:
     with ctx.uow() as uow:
         run_id = uow.poll_runs.start(ctx.worker_id).id
         uow.commit()
+    assert run_id is not None  # stored, so it has its key
     error_kind = None
     try:
         counts["recovered"] += recover_unmoved(ctx)

@@ -200,13 +200,14 @@ def find_dates(text: str, reference: date | None = None) -> list[DateMention]:
         month, day = int(m.group("month")), int(m.group("day"))
         if 1 <= month <= 12:
             add(m, _infer_year(month, day, reference), "day")
-    for m in _MONTH_ONLY.finditer(text) if has_month and reference else ():
-        add(m, _month_before(MONTHS[m.group("month").lower()], reference,
-                             strictly=m.group("cue").lower() == "last"), "month")
-    for m in _SEASON.finditer(text) if reference and _HAS_SEASON.search(text) else ():
-        add(m, *_season(m.group("season").lower(), m.group("cue").lower() == "last", reference))
-    for m in _HOLIDAY.finditer(text) if reference else ():
-        add(m, *_holiday(m, reference))
+    if reference:
+        for m in _MONTH_ONLY.finditer(text) if has_month else ():
+            add(m, _month_before(MONTHS[m.group("month").lower()], reference,
+                                 strictly=m.group("cue").lower() == "last"), "month")
+        for m in _SEASON.finditer(text) if _HAS_SEASON.search(text) else ():
+            add(m, *_season(m.group("season").lower(), m.group("cue").lower() == "last", reference))
+        for m in _HOLIDAY.finditer(text):
+            add(m, *_holiday(m, reference))
     for m in _RELATIVE.finditer(text) if _HAS_RELATIVE.search(text) else ():
         resolved = _relative(m, reference)
         if resolved:

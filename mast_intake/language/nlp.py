@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 from importlib import resources
+from typing import cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
 
 ACRONYM = "ACRONYM"
@@ -63,7 +65,8 @@ def pipeline(model: str = "") -> Language:
         nlp = spacy.blank("en")
     if not {"parser", "senter", "sentencizer"} & set(nlp.pipe_names):
         nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe("entity_ruler", name=ENTITIES, config={"overwrite_ents": True})
+    # add_pipe is typed as returning any component; "entity_ruler" makes an EntityRuler.
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", name=ENTITIES, config={"overwrite_ents": True}))
     ruler.add_patterns(_ruler_patterns())
     return nlp
 

@@ -20,7 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
-from docx.table import Table, _Row
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from mast_intake.notifier.views.agenda import AgendaCaseView, AgendaView
@@ -56,7 +56,8 @@ def _add_field(paragraph: Paragraph, instruction: str) -> None:
         else:
             element.set(qn("xml:space"), "preserve")
             element.text = f" {value} " if tag == "instrText" else value
-        run._r.append(element)
+        # types-lxml lets an element take only children of its own class; OOXML takes any.
+        run._r.append(element)  # type: ignore[arg-type]
 
 
 def _setup_page(document: DocumentObject) -> None:
@@ -97,12 +98,13 @@ def _setup_page(document: DocumentObject) -> None:
 def _row_cannot_split(row: _Row, *, header: bool = False) -> None:
     """Stop a table row breaking across pages; a header row repeats on each page."""
     tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
+    # types-lxml lets an element take only children of its own class; OOXML takes any.
+    tr_pr.append(OxmlElement("w:cantSplit"))  # type: ignore[arg-type]
     if header:
-        tr_pr.append(OxmlElement("w:tblHeader"))
+        tr_pr.append(OxmlElement("w:tblHeader"))  # type: ignore[arg-type]
 
 
-def _set_cell(cell, lines: list[str] | str, *, bold: bool = False) -> None:
+def _set_cell(cell: _Cell, lines: list[str] | str, *, bold: bool = False) -> None:
     """Write one or more lines into a table cell, one paragraph each."""
     if isinstance(lines, str):
         lines = [lines]

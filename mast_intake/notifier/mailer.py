@@ -37,7 +37,7 @@ class Mailer(abc.ABC):
         Parsed and sent with ``send``; an adapter that can hand the bytes on as they are
         overrides this to skip parsing and serialising the message again.
         """
-        self.send(email.message_from_bytes(data, policy=email.policy.default))  # type: ignore[arg-type]
+        self.send(email.message_from_bytes(data, policy=email.policy.default))
 
     def close(self) -> None:  # noqa: B027 - optional hook, most adapters hold nothing open
         """Release any connection held open."""

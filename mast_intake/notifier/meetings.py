@@ -96,13 +96,17 @@ def place_cases(uow: AbstractUnitOfWork, day: date, settings: Settings, now: dat
 
     NotAMeetingDay when ``day`` has no meeting; MeetingOver when it has taken place.
     """
-    return len(cycle.place_cases(uow.agenda, calendar_of(settings.meeting), day, now))
+    # TEMPORARY ignore: AgendaRepository/DecisionRepository take their own AgendaEntry rows where
+    # domain.ports says EntryLike; the repositories' port rework (issue 19) makes them match.
+    return len(cycle.place_cases(uow.agenda, calendar_of(settings.meeting), day, now))  # type: ignore[arg-type]
 
 
 def defer_case(uow: AbstractUnitOfWork, submission_id: int, by: str, settings: Settings,
                now: datetime) -> Deferral:
     """Carry a case on an agenda to the next meeting day, audited; the deferral."""
-    deferral = cycle.defer_case(uow.agenda, calendar_of(settings.meeting), submission_id, by, now)
+    # TEMPORARY ignore: AgendaRepository/DecisionRepository take their own AgendaEntry rows where
+    # domain.ports says EntryLike; the repositories' port rework (issue 19) makes them match.
+    deferral = cycle.defer_case(uow.agenda, calendar_of(settings.meeting), submission_id, by, now)  # type: ignore[arg-type]
     uow.audit.append(by, "deferred", "submission", str(submission_id),
                      f"from {deferral.from_day.isoformat()} to {deferral.to_day.isoformat()}")
     return deferral

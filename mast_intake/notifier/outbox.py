@@ -45,6 +45,7 @@ def deliver(
     with uow() as work:
         for row in work.outbox.pending(limit):
             recipients = work.outbox.recipients(row)
+            assert row.id is not None  # a stored row has its key
             extra = {mast_address.lower()} | ({admin_address.lower()} if row.kind == "alert" else set())
             try:
                 if not all(_allowed(r, allowed_domains, extra) for r in recipients):

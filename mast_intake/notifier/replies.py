@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import EmailMessage
+from typing import cast
 
 from mast_intake.config.settings import Settings
 from mast_intake.models.assessment import Assessment, ItemEntry, Rejection
 from mast_intake.models.finding import Finding
-from mast_intake.models.form import ITEMS
+from mast_intake.models.form import ITEMS, Category
 from mast_intake.notifier.advice import (
     comment_message,
     full_fix,
@@ -109,7 +110,8 @@ def review_date(record: Assessment, settings: Settings, received_at: datetime) -
     due = next_review(record, CheckOptions.from_settings(settings))
     if due is None:
         return None
-    return ReviewDateView(due.due, due.weeks, due.band, received_at.date())
+    # A band is one of the three: the interval was looked up by it (ReviewIntervals.weeks_for).
+    return ReviewDateView(due.due, due.weeks, cast(Category, due.band), received_at.date())
 
 
 def _envelope(settings: Settings, to: str, in_reply_to: str, message_id: str) -> Envelope:
@@ -194,7 +196,7 @@ def compose_replies(
         envelope = _envelope(settings, sender, message_id, reply_id(ident, tool.reference, settings))
         messages.append(compose_precheck(view, envelope, attachments))
     if not read:
-        view = RejectionView(
+        rejection = RejectionView(
             worker_name=sender_name,
             received_at=received_at,
             files=not_read,
@@ -203,7 +205,7 @@ def compose_replies(
             sender_unverified=settings.senders_unverified,
         )
         envelope = _envelope(settings, sender, message_id, reply_id(ident, "rejection", settings))
-        messages.append(compose_rejection(view, envelope))
+        messages.append(compose_rejection(rejection, envelope))
     return messages
 
 

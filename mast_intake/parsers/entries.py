@@ -106,8 +106,8 @@ def read_answer(cells: list[Cell], wrapped: bool = False) -> Answer:
     for text in red_texts:
         update = _update(text)
         if update.date is None and answer.updates:
-            last = answer.updates[-1]
-            answer.updates[-1] = Update(last.date, f"{last.text}\n{update.text}")
+            earlier = answer.updates[-1]
+            answer.updates[-1] = Update(earlier.date, f"{earlier.text}\n{update.text}")
         else:
             answer.updates.append(update)
     written = sum(entry.score or 0 for entry in answer.entries)

@@ -26,6 +26,7 @@ import xml.etree.ElementTree as ElementTree
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 import defusedxml
@@ -34,6 +35,11 @@ import defusedxml.ElementTree as SafeElementTree
 from mast_intake.config.settings import ParseLimits
 from mast_intake.parsers import zipsafe
 from mast_intake.parsers.rejections import ParseRejected
+
+if TYPE_CHECKING:  # pdfminer is imported when a PDF is checked, not when this module loads
+    from pdfminer.pdfcolor import PDFColorSpace
+    from pdfminer.pdfdevice import PDFDevice, PDFTextSeq
+    from pdfminer.pdfinterp import PDFGraphicState, PDFResourceManager, PDFTextState
 
 _DTD_MARKERS = tuple(
     marker.encode(encoding)
@@ -217,13 +223,14 @@ class _FoundText(Exception):
     """Raised by the probe device at the first glyph drawn; ends the text search early."""
 
 
-def _probe_device(resource_manager: object) -> object:
+def _probe_device(resource_manager: PDFResourceManager) -> PDFDevice:
     from pdfminer.pdfdevice import PDFDevice
 
     class TextProbe(PDFDevice):
         """A device that renders nothing and stops at the first shown string."""
 
-        def render_string(self, textstate, seq, ncs, graphicstate) -> None:
+        def render_string(self, textstate: PDFTextState, seq: PDFTextSeq, ncs: PDFColorSpace,
+                          graphicstate: PDFGraphicState) -> None:
             if any(isinstance(item, bytes) and item for item in seq):
                 raise _FoundText
 

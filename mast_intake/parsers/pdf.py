@@ -54,11 +54,12 @@ def _lines_of(chars: list[dict]) -> list[Para]:
     paras = []
     for line in lines:
         segments: list[Segment] = []
-        previous = None
+        previous: dict | None = None
         for char in line:
             text = char["text"]
             gap = char["x0"] - previous["x1"] if previous is not None else 0
-            if gap > char.get("size", 10) * 0.2 and text != " " and previous["text"] != " ":
+            if (previous is not None and gap > char.get("size", 10) * 0.2 and text != " "
+                    and previous["text"] != " "):
                 text = " " + text
             red = _is_red(char.get("non_stroking_color"))
             if segments and segments[-1].red == red:
@@ -70,7 +71,7 @@ def _lines_of(chars: list[dict]) -> list[Para]:
     return paras
 
 
-def _table_rows(table, page_chars: list[dict], has_red: bool) -> list[list[Cell]]:
+def _table_rows(table: pdfplumber.table.Table, page_chars: list[dict], has_red: bool) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     for texts, row in zip(table.extract(), table.rows, strict=False):
         cells: list[Cell] = []
@@ -108,7 +109,7 @@ def _clipped(bbox: tuple, page_bbox: tuple) -> tuple | None:
     return (x0, top, x1, bottom) if x0 < x1 and top < bottom else None
 
 
-def _page_blocks(page) -> list[Block]:
+def _page_blocks(page: pdfplumber.page.Page) -> list[Block]:
     chars = page.chars
     has_red = any(_is_red(c.get("non_stroking_color")) for c in chars)
     placed: list[tuple[float, Block]] = []
@@ -120,7 +121,8 @@ def _page_blocks(page) -> list[Block]:
             # A table drawn past the page edge: only the part on the page can hold text.
             outside = outside.outside_bbox(inside_page)
     low, high = page.height * _MARGIN, page.height * (1 - _MARGIN)
-    previous_bottom, current = None, None
+    previous_bottom: float | None = None
+    current: Para | None = None
     for line in outside.extract_text_lines():
         if line["top"] < low or line["bottom"] > high or not line["text"].strip():
             continue

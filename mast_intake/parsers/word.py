@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
@@ -94,7 +95,7 @@ def _cell(tc: etree._Element, nested: list[Block]) -> Cell:
     return cell
 
 
-def _content(element: etree._Element):
+def _content(element: etree._Element) -> Iterator[etree._Element]:
     """Children, looking through block- and row-level content controls and custom XML."""
     for child in element:
         tag = child.tag

@@ -19,7 +19,8 @@ from mast_intake.reports.figures import AWAITING, ToolFacts, age_band, sex_of, t
 from mast_intake.storage.sealing import Sealer
 from mast_intake.storage.tables import Child, Decision, Submission, ToolFact
 
-_S, _D, _C, _F = Submission.__table__, Decision.__table__, Child.__table__, ToolFact.__table__
+# SQLModel makes a table model's __table__ without declaring it on the class.
+_S, _D, _C, _F = Submission.__table__, Decision.__table__, Child.__table__, ToolFact.__table__  # type: ignore[attr-defined]
 CHUNK = 500
 
 

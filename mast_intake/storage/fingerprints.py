@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import sqlalchemy as sa
 
 from mast_intake.storage.repositories import _insert_for, _Repository
 from mast_intake.storage.tables import TextFingerprint
+
+# SQLModel makes a table model's __table__ without declaring it on the class.
+_TABLE: sa.Table = TextFingerprint.__table__  # type: ignore[attr-defined]
 
 # Well under every database's limit on bound parameters in one statement.
 CHUNK = 500
@@ -38,7 +42,7 @@ class FingerprintRepository(_Repository):
         if rows:
             # One statement with the rows as parameters (executemany): it is compiled once and
             # cached, where a many-row VALUES clause is compiled anew for every tool.
-            statement = _insert_for(self.session, TextFingerprint.__table__).on_conflict_do_nothing(
+            statement = _insert_for(self.session, _TABLE).on_conflict_do_nothing(
                 index_elements=["submission_id", "digest"])
             self.session.execute(statement, rows)
         return len(rows)
@@ -46,12 +50,13 @@ class FingerprintRepository(_Repository):
     @staticmethod
     def fingerprinted() -> sa.Select:
         """A subquery of the ids of the submissions that have fingerprints."""
-        table = TextFingerprint.__table__
+        table = _TABLE
         return sa.select(table.c.submission_id).distinct()
 
     def clear(self) -> int:
         """Remove every fingerprint (before they are made again under a new key); how many."""
-        return self.session.execute(sa.delete(TextFingerprint.__table__)).rowcount
+        # SQLModel's Session.execute is typed as a plain Result; a DELETE gives a CursorResult.
+        return cast("sa.CursorResult[Any]", self.session.execute(sa.delete(_TABLE))).rowcount
 
     def matching(self, digests: Sequence[str], not_child_id: int, tools_below: int) -> list[FingerprintMatch]:
         """Every stored fingerprint among ``digests`` that belongs to another child's tool.
@@ -60,7 +65,7 @@ class FingerprintRepository(_Repository):
         than ``tools_below`` other children share it (a passage that many share is stock
         phrasing, whose rows would grow with every tool stored), else ``submission_id`` is None.
         """
-        table = TextFingerprint.__table__
+        table = _TABLE
         others = table.c.child_id != not_child_id
         children: dict[str, set[int]] = {}
         unique = sorted(set(digests))

@@ -9,11 +9,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
+from typing import Any, cast
 
+from sqlalchemy import CursorResult
 from sqlmodel import col, delete, select
 
 from mast_intake.storage.repositories import _Repository
 from mast_intake.storage.tables import SignInThrottle, WebSession
+
+# SQLModel's Session.execute is typed as returning a plain Result; a DELETE gives a CursorResult,
+# whose rowcount says how many rows went.
+_Deleted = CursorResult[Any]
 
 
 def token_hash(token: str) -> str:
@@ -46,19 +52,19 @@ class WebSessionRepository(_Repository):
     def end(self, token: str) -> int:
         """End one session; returns how many rows went (0 or 1)."""
         statement = delete(WebSession).where(col(WebSession.token_hash) == token_hash(token))
-        return self.session.execute(statement).rowcount or 0
+        return cast(_Deleted, self.session.execute(statement)).rowcount or 0
 
     def end_all(self, user_id: int, keep_token: str | None = None) -> int:
         """End every session of ``user_id`` (but the one with ``keep_token``); returns how many."""
         statement = delete(WebSession).where(col(WebSession.user_id) == user_id)
         if keep_token:
             statement = statement.where(col(WebSession.token_hash) != token_hash(keep_token))
-        return self.session.execute(statement).rowcount or 0
+        return cast(_Deleted, self.session.execute(statement)).rowcount or 0
 
     def end_idle(self, idle_since: datetime) -> int:
         """Remove sessions whose last request was before ``idle_since``; returns how many."""
-        return self.session.execute(
-            delete(WebSession).where(col(WebSession.last_seen_at) < idle_since)).rowcount or 0
+        return cast(_Deleted, self.session.execute(
+            delete(WebSession).where(col(WebSession.last_seen_at) < idle_since))).rowcount or 0
 
     def count_for(self, user_id: int) -> int:
         """How many sessions ``user_id`` has open."""
@@ -95,8 +101,8 @@ class SignInThrottleRepository(_Repository):
 
     def clear(self, key: str) -> bool:
         """Forget the failures and any lock of ``key``; True when there was something to forget."""
-        return bool(self.session.execute(
-            delete(SignInThrottle).where(col(SignInThrottle.key) == key)).rowcount)
+        return bool(cast(_Deleted, self.session.execute(
+            delete(SignInThrottle).where(col(SignInThrottle.key) == key))).rowcount)
 
     def locked(self, now: datetime) -> list[SignInThrottle]:
         """Keys locked at ``now``, the newest lock first."""

@@ -75,11 +75,11 @@ class Rule:
 
     @classmethod
     def summary(cls) -> str:
-        return inspect.getdoc(cls).splitlines()[0].strip()
+        return (inspect.getdoc(cls) or "").splitlines()[0].strip()
 
     @classmethod
     def explanation(cls) -> str:
-        return inspect.getdoc(cls).partition("\n")[2].strip()
+        return (inspect.getdoc(cls) or "").partition("\n")[2].strip()
 
     @classmethod
     def how_to_fix(cls) -> str:

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from mast_intake.bootstrap import App
 
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
-def create_app(app: App):  # noqa: ANN201 - FastAPI is imported late: it is an optional extra
+
+def create_app(app: App) -> FastAPI:  # FastAPI is imported late: it is an optional extra
     """The web console for ``app`` (a FastAPI application)."""
     from mast_intake.web.app import create_app as build
 

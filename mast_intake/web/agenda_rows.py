@@ -16,7 +16,7 @@ from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.models.codec import record_from_storage
 from mast_intake.notifier.agenda import calendar_of
 from mast_intake.notifier.meetings import AgendaCase, agenda_for, case_of
-from mast_intake.notifier.views.agenda import AgendaView
+from mast_intake.notifier.views.agenda import AgendaCaseView, AgendaView
 from mast_intake.notifier.views.labels import band_rank
 
 SUMMARY_CHARS = 280
@@ -47,7 +47,7 @@ class AgendaRow:
     summary: str
 
     @property
-    def view(self):  # noqa: ANN201 - the AgendaCaseView
+    def view(self) -> AgendaCaseView:
         return self.case.view
 
     @property

@@ -33,7 +33,7 @@ def charts_for(report: Report) -> list[dict[str, Any]]:
         ("by-team", "Children identified by area/team", report.by_team),
         ("by-level", "Children identified by level", report.by_level),
     ]
-    charts = [{"id": key, "title": title, "rows": list(counts.items()),
+    charts: list[dict[str, Any]] = [{"id": key, "title": title, "rows": list(counts.items()),
                "svg": bar_chart(key, title, [(k, v) for k, v in counts.items()])}
               for key, title, counts in breakdowns]
     per_month = [(m.month, round(sum(m.by_code.values()) / m.tools, 2) if m.tools else 0.0)

@@ -306,7 +306,8 @@ class ImapMailbox(Mailbox):
             # Mail that came since our last command is reported to the next one, not by IDLE.
             _ok(conn.noop())
             expunged = len(conn.untagged_responses.pop("EXPUNGE", []))
-            reported = [int(n) for n in conn.untagged_responses.pop("EXISTS", []) if n and n.isdigit()]
+            reported = [int(n) for n in conn.untagged_responses.pop("EXISTS", [])
+                        if isinstance(n, bytes) and n.isdigit()]
             self._exists -= expunged
             if reported and reported[-1] > self._exists:
                 self._exists = reported[-1]

@@ -24,8 +24,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 PKCS7_MIME_TYPES = ("application/pkcs7-mime", "application/x-pkcs7-mime")
 SIGNATURE_TYPES = ("application/pkcs7-signature", "application/x-pkcs7-signature")
 _ENCRYPTED_CONTENT = ("enveloped_data", "authenticated_enveloped_data", "encrypted_data")
-_HASHES = {"sha1": hashes.SHA1, "sha224": hashes.SHA224, "sha256": hashes.SHA256,
-           "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
+    "sha1": hashes.SHA1, "sha224": hashes.SHA224, "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384, "sha512": hashes.SHA512,
+}
 
 VERIFIED = "verified"
 NOT_VERIFIED = "not_verified"
@@ -84,7 +86,7 @@ def verify(signed: cms.SignedData, content: bytes) -> bool:
         return False
 
 
-def _signer_valid(signer: cms.SignerInfo, certificates: list, content: bytes) -> bool:
+def _signer_valid(signer: cms.SignerInfo, certificates: list[cms.Certificate], content: bytes) -> bool:
     certificate = _certificate_for(signer["sid"], certificates)
     if certificate is None:
         return False
@@ -111,7 +113,9 @@ def _signer_valid(signer: cms.SignerInfo, certificates: list, content: bytes) ->
     return True
 
 
-def _certificate_for(sid: cms.SignerIdentifier, certificates: list):
+def _certificate_for(
+    sid: cms.SignerIdentifier, certificates: list[cms.Certificate]
+) -> cms.Certificate | None:
     for certificate in certificates:
         if sid.name == "issuer_and_serial_number":
             wanted = sid.chosen

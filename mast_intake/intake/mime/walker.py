@@ -23,6 +23,7 @@ import email.utils
 import hashlib
 import logging
 import quopri
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import Message
 
@@ -135,14 +136,14 @@ class _Walk:
             return
         if part.is_multipart():
             payload = part.get_payload()
-            children = payload if isinstance(payload, list) else []
+            children = [p for p in payload if isinstance(p, Message)] if isinstance(payload, list) else []
             self.push_children(children, depth, _join(via, "rfc822") if ctype.startswith("message/") else via)
             return
         self.leaf(part, ctype, depth, via)
 
     def signed(self, part: Message, depth: int, via: str) -> None:
         payload = part.get_payload()
-        children = payload if isinstance(payload, list) else []
+        children = [p for p in payload if isinstance(p, Message)] if isinstance(payload, list) else []
         if not children:
             return
         # The content is walked whatever becomes of the signature check.
@@ -189,7 +190,8 @@ class _Walk:
         self.note_signature(opened.signature)
         self.push(parse_bytes(opened.content), depth + 1, _join(via, "signed"))
 
-    def inner(self, opener, data: bytes, depth: int, via: str) -> None:
+    def inner(self, opener: Callable[[bytes], list[containers.Inner]], data: bytes, depth: int,
+              via: str) -> None:
         try:
             files = opener(data)
         except containers.ContainerError as exc:

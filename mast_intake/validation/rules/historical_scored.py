@@ -98,6 +98,7 @@ class HistoricalScored(Rule):
                 findings.append(self._dated(key, record.assessment_date, text, mention))
             elif said := next((t for t in texts if says_ended(t)), None):
                 match = says_ended(said)
+                assert match is not None  # said was picked because it says so
                 findings.append(self.finding(
                     key,
                     "This item is scored 1 but the statement says it is historical or has ended. "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -20,7 +21,7 @@ _NEGATIONS = frozenset(
     {"no", "not", "lack", "lacks", "lacking", "without", "any", "none", "nor", "never", "nothing"}
 )
 # Protective factors as workers write them, Signs of Safety terms included.
-_PATTERNS = {
+_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
     "PROTECTIVE": [[{"LOWER": {"IN": ["protective", "protecting"]}}]],
     "STRENGTH": [[{"LOWER": {"IN": ["strength", "strengths", "resilience", "resilient", "positives"]}}]],
     "WORKING_WELL": [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 from spacy.matcher import Matcher
 from spacy.tokens import Span
@@ -17,7 +18,7 @@ from mast_intake.validation.rule import ITEM_ROW, Rule
 from mast_intake.validation.text import all_texts, excerpt
 
 _DETERMINERS = {"IN": ["a", "an", "her", "his", "their", "new", "older", "the"]}
-_PATTERNS = [
+_PATTERNS: list[list[dict[str, Any]]] = [
     [{"LOWER": {"IN": ["boyfriend", "girlfriend", "partner", "bf", "gf"]}}],
     [{"LOWER": {"IN": ["an", "older", "adult"]}, "OP": "+"},
      {"LOWER": {"IN": ["male", "man", "female", "woman", "lad", "guy", "boy", "girl"]}}],

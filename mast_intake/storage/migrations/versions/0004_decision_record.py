@@ -107,18 +107,18 @@ def _change_decision(new: bool) -> None:
                 for column in _new_columns():
                     batch.drop_column(column.name)
                 batch.alter_column("case_status", type_=sa.String(16))
-            for name, column, values in (("ck_decision_case_status", "case_status",
-                                          NEW_STATUSES if new else OLD_STATUSES),
-                                         ("ck_decision_nrm", "nrm", NEW_NRM if new else OLD_NRM)):
+            for name, checked, values in (("ck_decision_case_status", "case_status",
+                                           NEW_STATUSES if new else OLD_STATUSES),
+                                          ("ck_decision_nrm", "nrm", NEW_NRM if new else OLD_NRM)):
                 batch.drop_constraint(op.f(name), type_="check")
-                batch.create_check_constraint(op.f(name), sa.text(_in(column, values)))
+                batch.create_check_constraint(op.f(name), sa.text(_in(checked, values)))
         _sqlite_no_update_trigger()
         return
     # PostgreSQL changes constraints and columns in place; adding columns is not an UPDATE.
     # Revision 0001 named these through the naming convention a second time
     # (ck_decision_ck_decision_nrm); whichever name is there goes, and the models' name comes back.
-    for column in ("case_status", "nrm"):
-        for name in (f"ck_decision_{column}", f"ck_decision_ck_decision_{column}"):
+    for checked in ("case_status", "nrm"):
+        for name in (f"ck_decision_{checked}", f"ck_decision_ck_decision_{checked}"):
             op.execute(f"ALTER TABLE decision DROP CONSTRAINT IF EXISTS {name}")
     if new:
         for column in _new_columns():
