@@ -69,24 +69,28 @@ def walk_body(body: etree._Element) -> WordBody:
     return walked
 
 
-def reachable_runs(element: etree._Element) -> Iterator[etree._Element]:
+def reachable_runs(element: etree._Element) -> list[etree._Element]:
     """The ``w:r`` runs under ``element`` the reader reads, in order.
 
     Runs inside deleted text, placeholder content controls, properties and field instructions
     are left out; runs inside inserted text, hyperlinks, fields' results and filled-in content
     controls are included.
     """
+    runs: list[etree._Element] = []
+    _collect_runs(element, runs)
+    return runs
+
+
+def _collect_runs(element: etree._Element, runs: list[etree._Element]) -> None:
+    # Appending to one list, rather than nesting generators: this is the reader's hot path.
     for child in element:
         tag = child.tag
         if tag in _SKIP or not isinstance(tag, str):
             continue
         if tag == R:
-            yield child
-        elif tag == SDT:
-            if not _placeholder(child):
-                yield from reachable_runs(child)
-        else:
-            yield from reachable_runs(child)
+            runs.append(child)
+        elif tag != SDT or not _placeholder(child):
+            _collect_runs(child, runs)
 
 
 def is_red(run: etree._Element) -> bool:
