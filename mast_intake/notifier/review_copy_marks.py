@@ -179,8 +179,9 @@ def _restricted(sdt: etree._Element) -> bool:
 
 
 def _paragraph_child(node: etree._Element) -> etree._Element:
-    while node.getparent() is not None and node.getparent().tag != P:
-        node = node.getparent()
+    parent = node.getparent()
+    while parent is not None and parent.tag != P:
+        node, parent = parent, parent.getparent()
     return node
 
 

@@ -15,16 +15,15 @@ from mast_intake.models.assessment import Assessment, ChildDetails, ItemEntry
 from mast_intake.models.form import DETAILS, ITEMS, Category
 from mast_intake.parsers.entries import read_answer
 from mast_intake.parsers.layout import Block, Cell
-from mast_intake.parsers.reading import read_form
+from mast_intake.parsers.reading import CATEGORY_WORD, read_form
 from mast_intake.parsers.rejections import ParseRejected
 
 MIN_ITEMS_FOUND = 15
-_CATEGORY = re.compile(r"\b(low|med(?:ium)?|high)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\b(\d{1,3})\b")
 
 
 def _category(text: str) -> Category | None:
-    match = _CATEGORY.search(text)
+    match = CATEGORY_WORD.search(text)
     if not match:
         return None
     word = match.group(1).lower()

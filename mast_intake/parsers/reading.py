@@ -21,7 +21,8 @@ from mast_intake.parsers.labels import Label, label_strength, match_label
 from mast_intake.parsers.layout import Block, Cell, Para, Segment, distinct_cells
 
 _STRONG = 0.9
-_CATEGORY = re.compile(r"\b(low|med(?:ium)?|high)\b", re.IGNORECASE)
+# A risk category as workers write it: "Low", "Med", "Medium", "High".
+CATEGORY_WORD = re.compile(r"\b(low|med(?:ium)?|high)\b", re.IGNORECASE)
 _CHECKED = re.compile(r"^\s*[\u2612\u2611\u2714\u2713\u25a0xX]\s+")
 _KEYED_KINDS = {"detail", "stated_total", "stated_category", "date_version", "summary"}
 
@@ -204,7 +205,7 @@ def _read_paragraph(found: FormReading, para: Para) -> None:
         found.open_answer = None
         if label.kind == "heading":
             if _CHECKED.match(text) and not found.checked_category:
-                category = _CATEGORY.search(text)
+                category = CATEGORY_WORD.search(text)
                 found.checked_category = category.group(1) if category else ""
             return
         if label.kind == "item":

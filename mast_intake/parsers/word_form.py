@@ -140,8 +140,9 @@ class FormDocument:
         """Replace the cell's content with the lines of ``text``, in bold when asked."""
         self.fill(cell, plain_lines(text))
         if bold:
-            for r in cell._tc.iter(qn("w:r")):
-                rpr = r.find(qn("w:rPr"))
+            runs: list[etree._Element] = list(cell._tc.iter(qn("w:r")))
+            for r in runs:
+                rpr: etree._Element | None = r.find(qn("w:rPr"))
                 if rpr is None:
                     rpr = w_element("w:rPr")
                     r.insert(0, rpr)
