@@ -60,6 +60,8 @@ class FormReading:
             else the label's own cell ("Risk Assessment score: 12"), or its paragraph.
         summary_places: The cells and paragraphs the summary's lines were read from.
         summary_label: The first cell or paragraph holding the summary's label, if any.
+        in_summary, open_answer: The pass's own state while it reads (inside the summary; the
+            answer an item label written as a paragraph is gathering): not results.
     """
 
     items: dict[str, list[list[Cell]]] = field(default_factory=dict)
@@ -71,7 +73,6 @@ class FormReading:
     summary_places: list[Place] = field(default_factory=list)
     summary_label: Place | None = None
     in_summary: bool = False
-    # The answer an item label written as a paragraph is gathering, until the next label.
     open_answer: Cell | None = None
 
     def note_summary(self, text: str, places: Sequence[Place]) -> None:
