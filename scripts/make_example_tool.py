@@ -1,7 +1,8 @@
 """Write examples/example-tool.docx: the demo's FICTIONAL high-risk tool, for the README's examples.
 
-The child, worker and events are invented (see ``mast_intake.web.demo``). Run it again after
-changing the demo builder: ``.venv/bin/python scripts/make_example_tool.py``.
+The child, worker and events are invented (see ``mast_intake.web.demo``); the document is written
+by the production form writer (``mast_intake.parsers.word_form``) through the demo's builder. Run
+it again after changing either: ``.venv/bin/python scripts/make_example_tool.py``.
 """
 
 from __future__ import annotations

@@ -1,14 +1,14 @@
 """FICTIONAL demonstration data for `mast-intake demo`: example emails and a demo account.
 
 Everything here is invented: the children, workers, places and events belong to no real person.
-The tools are built with python-docx in the plain two-column layout of the printed form, so the
-real reader and checks handle them exactly as they would a worker's file. Only for the embedded
+The tools are written by the production form writer (``parsers.word_form``) in the two-column
+layout of the printed form, so the real reader and checks handle them exactly as they would a
+worker's file. Only for the embedded
 Maildir set-up (``make run``); the command refuses to run against a real mailbox.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import secrets
 import time
@@ -18,9 +18,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-import docx
-
-from mast_intake.models.form import DETAILS, ITEMS, SECTIONS
+from mast_intake.models.form import DETAILS, SECTIONS
+from mast_intake.parsers.word_form import FormDocument, plain_lines
 
 DOCX_MIME = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
 MARKER = "demo-data-created"
@@ -51,46 +50,26 @@ def _age(dob: date, on: date) -> int:
 
 def build_tool(tool: DemoTool) -> bytes:
     """The .docx bytes of ``tool`` laid out like the printed VEMT form."""
-    document = docx.Document()
-    document.core_properties.title = "VEMT risk tool (FICTIONAL DEMONSTRATION DATA)"
-    document.add_paragraph().add_run("Vulnerable Missing Exploited & Trafficked (VEMT):").bold = True
-    document.add_paragraph("Information Gathering and Risk Assessment Tool")
-    document.add_paragraph(f"Date/Version: {tool.assessed:%d/%m/%Y} v1")
+    doc = FormDocument("VEMT risk tool (FICTIONAL DEMONSTRATION DATA)")
+    doc.title()
+    doc.date_version(f"{tool.assessed:%d/%m/%Y} v1")
     values = {key: "" for key in DETAILS}
     values.update(tool.details)
     values["name"] = tool.name
     values["age_dob"] = f"{_age(tool.dob, tool.assessed)} / {tool.dob:%d/%m/%Y}"
-    table = document.add_table(rows=len(DETAILS), cols=2)
-    for row, (key, spec) in zip(table.rows, DETAILS.items(), strict=True):
-        row.cells[0].text = spec.label
-        row.cells[1].text = values[key]
-    document.add_paragraph()
-    for section_key, section in SECTIONS.items():
-        keys = [k for k, spec in ITEMS.items() if spec.section == section_key]
-        table = document.add_table(rows=1 + len(keys), cols=2)
-        table.rows[0].cells[0].text = section.heading
-        table.rows[0].cells[1].text = section.instruction
-        for row, key in zip(table.rows[1:], keys, strict=True):
-            row.cells[0].text = ITEMS[key].label
-            score, text = tool.items.get(key, (0, ""))
-            # A score with no words at all is kept: it shows the "score without rationale" check.
-            row.cells[1].text = f"{score}- {text}" if text else (str(score) if score else "")
-        document.add_paragraph()
-    table = document.add_table(rows=2, cols=2)
-    table.cell(0, 0).text = "Risk Assessment score"
-    table.cell(0, 1).text = tool.stated_total
-    table.cell(1, 0).text = "Risk Category"
-    table.cell(1, 1).text = tool.stated_category
-    for line in ("Low risk of sexual exploitation (at risk of being exploited) (score 0-10)",
-                 "Medium risk of sexual exploitation (at risk of being exploited) (score 11-19)",
-                 "High risk of sexual exploitation (being exploited) (score 20+)"):
-        document.add_paragraph(line)
-    document.add_paragraph().add_run(
-        "Additional professional comments and any additional information not scored").bold = True
-    document.add_paragraph(tool.summary)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    doc.details(values)
+    doc.paragraph()
+    answers = {}
+    for key, (score, text) in tool.items.items():
+        # A score with no words at all is kept: it shows the "score without rationale" check.
+        answers[key] = ("", plain_lines(f"{score}- {text}" if text else (str(score) if score else "")))
+    for section in SECTIONS:
+        doc.section(section, answers, score_column=False)
+        doc.paragraph()
+    doc.score(tool.stated_total, tool.stated_category)
+    doc.bands()
+    doc.summary([tool.summary], in_table=False)
+    return doc.to_bytes()
 
 
 def email_for(tool: DemoTool, sent_at: datetime, to: str) -> bytes:

@@ -35,13 +35,13 @@ from mast_intake.models.finding import Finding, Severity
 from mast_intake.models.form import ITEMS
 from mast_intake.notifier.review_copy import (
     AUTHOR,
-    REBUILT_TITLE,
-    _locate,
     annotate_docx,
     comment_text,
     rebuild_docx,
     review_file_name,
 )
+from mast_intake.notifier.review_copy_places import locate
+from mast_intake.notifier.review_copy_rebuilt import REBUILT_TITLE
 from mast_intake.notifier.views.findings import SEVERITY_HEADINGS
 from mast_intake.parsers.entries import score_marker
 from mast_intake.parsers.extract import extract
@@ -379,13 +379,13 @@ def test_no_findings_returns_the_original() -> None:
 
 
 def test_the_walk_reads_the_same_record_as_the_word_reader() -> None:
-    """The locator mirrors parsers.word: run on every layout, it must read the same record."""
+    """The locator walks as parsers.word does: on every layout, it reads the same record."""
     tools = [build_form(make_spec(base_spec())) for make_spec in VARIANTS.values()]
     for variant, data in zip([*VARIANTS, *DOCX_SAMPLES], [*tools, *(p.read_bytes() for p in DOCX_SAMPLES)],
                              strict=True):
         document = docx.Document(io.BytesIO(data))
-        places = _locate(document.element.body)
-        mirrored = extract(places.walk.blocks, "tool.docx", "x", "docx")
+        places = locate(document.element.body)
+        mirrored = extract(places.walked.blocks, "tool.docx", "x", "docx")
         read = parse(data)
         assert mirrored == replace(read, sha256="x"), variant
 
