@@ -28,6 +28,7 @@ from mast_intake.domain.errors import NotAMeetingDay
 from mast_intake.notifier.views import band_label, uk_date, uk_datetime
 from mast_intake.web.auth import ROLE_LABELS, secret_key
 from mast_intake.web.context import BadCsrf, Console, Forbidden, LoginRequired, PageError, safe_next
+from mast_intake.web.page_models import ErrorScreen
 from mast_intake.web.pages import CASE_STATUS_LABELS, NRM_LABELS, SEVERITY_LABELS, item_name
 from mast_intake.web.routes import (
     accounts,
@@ -97,7 +98,7 @@ def _error_pages(web: FastAPI, console: Console) -> None:
     """Every error is an HTML page in plain words; no traceback ever reaches a response."""
 
     def page(request: Request, status: int, title: str, message: str) -> Response:
-        return console.render(request, "error.html", status, title=title, message=message)
+        return console.render(request, ErrorScreen(title, message), status)
 
     @web.exception_handler(LoginRequired)
     async def _login_required(request: Request, exc: LoginRequired) -> Response:

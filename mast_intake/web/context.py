@@ -5,10 +5,10 @@ the dependencies here, so each router is a plain module with no closures over ``
 """
 
 # No "from __future__ import annotations": FastAPI must see the Annotated dependency types.
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import cached_property
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,9 @@ from mast_intake.domain.calendar import MeetingCalendar
 from mast_intake.notifier.agenda import calendar_of
 from mast_intake.web.auth import CurrentUser, csrf_matches, new_csrf_token
 from mast_intake.web.signin import HASHING_THREADS
+
+if TYPE_CHECKING:
+    from mast_intake.web.page_models import PageModel
 
 # Ids are PostgreSQL "integer" columns: anything larger cannot exist, so it is "not found".
 MAX_ID = 2**31 - 1
@@ -95,12 +98,12 @@ class Console:
             self.hashing.append(anyio.CapacityLimiter(HASHING_THREADS))
         return self.hashing[0]
 
-    def render(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-        """``template`` filled with ``context`` and what every page needs."""
-        context.setdefault("user", getattr(request.state, "user", None))
-        context.update(request=request, csrf_token=csrf_token(request), auth_mode=self.settings.web.auth,
-                       today=self.today())
-        return self.templates.TemplateResponse(request, template, context, status_code=status_code)
+    def render(self, request: Request, page: "PageModel", status_code: int = 200) -> HTMLResponse:
+        """``page``'s template filled with its fields and what every page needs."""
+        context: dict[str, Any] = {f.name: getattr(page, f.name) for f in fields(page)}
+        context.update(user=getattr(request.state, "user", None), request=request,
+                       csrf_token=csrf_token(request), auth_mode=self.settings.web.auth, today=self.today())
+        return self.templates.TemplateResponse(request, page.TEMPLATE, context, status_code=status_code)
 
 
 def console_of(request: Request) -> Console:

@@ -2,41 +2,36 @@
 
 ``templates/_decision_form.html`` renders the fields and ``parse_decision_form`` reads them back;
 a new field goes in both places and nowhere else. The rules a complete record must meet are the
-domain's (``domain.decisions.problems``); this module only reads what was typed and points each
-problem at the field it is about.
+domain's (``domain.decisions.field_problems``); this module only reads what was typed and points
+each problem at the field it names.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from mast_intake.domain.decisions import Action, DecisionRecord, problems
+from pydantic import Field
+
+from mast_intake.domain.decisions import Action, DecisionRecord, field_problems
 from mast_intake.domain.enums import CaseStatus, Level, NrmOutcome
+from mast_intake.domain.errors import Problem
+from mast_intake.web.forms import FieldError, FormModel, Text, Ticked
 
 ACTION_ROWS = 5
-# Problems from domain.decisions.problems, by their opening words, and the field each is about.
-_PROBLEM_FIELDS = (
-    ("Give the rationale", "level_rationale"),
-    ("Say who updated the police", "police_updated_by"),
-    ("Give the date of the NRM", "nrm_referral_date"),
-    ("Name the NRM first responder", "nrm_first_responder"),
-    ("Say why an NRM referral", "nrm_reason"),
-    ("Before a CSE case closes", "police_systems_updated"),
-    ("Say why the earlier decision", "correction_reason"),
-)
-_ACTION_PROBLEM = re.compile(r"Action (\d+) ")
-
-
-@dataclass(frozen=True)
-class FieldError:
-    """A problem with one field; ``field_id`` is the id the error summary links to."""
-
-    field_id: str
-    message: str
+# The form's field for each DecisionRecord field a domain problem names (actions: by number).
+_PROBLEM_FIELDS = {
+    "level_rationale": "level_rationale",
+    "police_updated_by": "police_updated_by",
+    "nrm_referral_date": "nrm_referral_date",
+    "nrm_first_responder": "nrm_first_responder",
+    "nrm_reason": "nrm_reason",
+    "police_systems_updated": "police_systems_updated",
+    "correction_reason": "correction_reason",
+}
 
 
 def _blank_rows() -> list[tuple[str, str]]:
@@ -47,25 +42,25 @@ def _blank_dues() -> list[str]:
     return [""] * ACTION_ROWS
 
 
-@dataclass
-class DecisionForm:
+class DecisionForm(FormModel):
     """What the coordinator typed, kept as typed so a refused form comes back filled in."""
 
-    level: str = ""
-    level_rationale: str = ""
-    case_status: str = ""
-    actions: list[tuple[str, str]] = field(default_factory=_blank_rows)
-    action_dues: list[str] = field(default_factory=_blank_dues)
-    police_systems_updated: bool = False
-    police_updated_by: str = ""
-    nrm: str = ""
-    nrm_referral_date: str = ""
-    nrm_first_responder: str = ""
-    nrm_reason: str = ""
-    tier1: bool = False
-    disruption: str = ""
-    notes: str = ""
-    correction_reason: str = ""
+    level: Text = ""
+    level_rationale: Text = ""
+    case_status: Text = ""
+    actions: list[tuple[str, str]] = Field(default_factory=_blank_rows)
+    action_dues: list[str] = Field(default_factory=_blank_dues)
+    police_systems_updated: Ticked = False
+    police_updated_by: Text = ""
+    nrm: Text = ""
+    nrm_referral_date: Text = ""
+    nrm_first_responder: Text = ""
+    nrm_reason: Text = ""
+    tier1: Ticked = False
+    disruption: Text = ""
+    notes: Text = ""
+    correction_reason: Text = ""
+    GATHERED = frozenset({"actions", "action_dues"})
 
     @classmethod
     def from_record(cls, current: DecisionRecord | None) -> DecisionForm:
@@ -76,7 +71,8 @@ class DecisionForm:
         # correction keeps them all.
         actions = list(current.actions)
         padding = max(ACTION_ROWS - len(actions), 0)
-        return cls(
+        # Built, not read: the values are the record's own, already typed (and not to be trimmed).
+        return cls.model_construct(
             level=current.level.value, level_rationale=current.level_rationale,
             case_status=current.case_status.value,
             actions=[(a.text, a.owner) for a in actions] + [("", "")] * padding,
@@ -109,7 +105,8 @@ class DecisionForm:
 
 
 def _text(form: Mapping[str, Any], name: str) -> str:
-    return str(form.get(name, "") or "").strip()
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _day(text: str) -> date | None:
@@ -132,17 +129,16 @@ def _is_choice(text: str, enum: type[Level] | type[CaseStatus] | type[NrmOutcome
     return True
 
 
-def problem_field(problem: str) -> str:
-    """The id of the field a domain problem is about (the level's first choice when unknown)."""
-    action = _ACTION_PROBLEM.match(problem)
-    if action:
-        return f"action_{action.group(1)}"
-    return next((field_id for start, field_id in _PROBLEM_FIELDS if problem.startswith(start)), "level-low")
+def problem_field(problem: Problem) -> str:
+    """The id of the field a domain problem is about (the level's first choice when none shows it)."""
+    if problem.action is not None:
+        return f"action_{problem.action}"
+    return _PROBLEM_FIELDS.get(problem.field, "level-low")
 
 
-def field_errors(found: list[str]) -> list[FieldError]:
+def field_errors(found: list[Problem]) -> list[FieldError]:
     """Domain problems as errors linked to their fields."""
-    return [FieldError(problem_field(p), p.rstrip(".")) for p in found]
+    return [FieldError(problem_field(p), p.message.rstrip(".")) for p in found]
 
 
 def _action_rows(form: Mapping[str, Any]) -> int:
@@ -155,18 +151,9 @@ def _action_rows(form: Mapping[str, Any]) -> int:
 def parse_decision_form(form: Mapping[str, Any], correcting: bool) -> tuple[DecisionForm, list[FieldError]]:
     """The form as typed, and its problems (empty when it can be recorded)."""
     rows = _action_rows(form)
-    kept = DecisionForm(
-        level=_text(form, "level"), level_rationale=_text(form, "level_rationale"),
-        case_status=_text(form, "case_status"),
-        actions=[(_text(form, f"action_{i}"), _text(form, f"owner_{i}")) for i in range(1, rows + 1)],
-        action_dues=[_text(form, f"due_{i}") for i in range(1, rows + 1)],
-        police_systems_updated=form.get("police_systems_updated") == "yes",
-        police_updated_by=_text(form, "police_updated_by"), nrm=_text(form, "nrm"),
-        nrm_referral_date=_text(form, "nrm_referral_date"),
-        nrm_first_responder=_text(form, "nrm_first_responder"), nrm_reason=_text(form, "nrm_reason"),
-        tier1=form.get("tier1") == "yes", disruption=_text(form, "disruption"), notes=_text(form, "notes"),
-        correction_reason=_text(form, "correction_reason"),
-    )
+    kept = DecisionForm.read(
+        form, actions=[(_text(form, f"action_{i}"), _text(form, f"owner_{i}")) for i in range(1, rows + 1)],
+        action_dues=[_text(form, f"due_{i}") for i in range(1, rows + 1)])
     errors = []
     if not _is_choice(kept.level, Level):
         errors.append(FieldError("level-low", "Choose the risk level MAST agreed"))
@@ -191,4 +178,4 @@ def parse_decision_form(form: Mapping[str, Any], correcting: bool) -> tuple[Deci
     draft = kept.record("-", "", datetime.min)
     if correcting:
         draft = replace(draft, correction_reason=kept.correction_reason, corrects_decision_id=0)
-    return kept, field_errors(problems(draft))
+    return kept, field_errors(field_problems(draft))

@@ -21,18 +21,18 @@ from mast_intake.web.context import (
     signed_in,
     start_session,
 )
-from mast_intake.web.decision_form import FieldError
+from mast_intake.web.forms import ChangePassword, FieldError, SignIn
+from mast_intake.web.page_models import PasswordScreen, ResumeScreen, SignInScreen
 
 router = APIRouter()
-CARRY = "carry:"
 
 
 def sign_in_page(console: Console, request: Request, status: int = 200, *, target: str = "/",
                  message: str = "", errors: Sequence[FieldError] = (), username: str = "",
                  carry: Sequence[tuple[str, str]] = (), resume: str = "") -> Response:
     """The sign-in page; ``carry`` holds a form that was sent after the session ended."""
-    return console.render(request, "login.html", status, next=target, message=message, errors=list(errors),
-                          username=username, carry=list(carry), resume=resume)
+    return console.render(request, SignInScreen(next=target, message=message, errors=list(errors),
+                                                username=username, carry=list(carry), resume=resume), status)
 
 
 def sign_in_to_resume(console: Console, request: Request, form) -> Response:  # noqa: ANN001 - FormData
@@ -70,12 +70,9 @@ def _verify(stored_hash: str, password: str) -> tuple[bool, str | None]:
 
 @router.post("/login", response_class=HTMLResponse, dependencies=[Depends(csrf_checked)])
 async def login(request: Request, console: ConsoleDep) -> Response:
-    form = await request.form()
-    username = str(form.get("username", "")).strip().lower()
-    password = str(form.get("password", ""))
-    target = safe_next(str(form.get("next", "/")))
-    resume = safe_next(str(form.get("resume", ""))) if form.get("resume") else ""
-    carry = [(k.removeprefix(CARRY), str(v)) for k, v in form.multi_items() if k.startswith(CARRY)]
+    form = SignIn.read_all(await request.form())
+    username, password, target, resume, carry = (form.username, form.password, form.target, form.resume_at,
+                                                 form.carry)
     address = request.client.host if request.client else "unknown"
     now = console.now()
 
@@ -121,7 +118,7 @@ async def login(request: Request, console: ConsoleDep) -> Response:
             "username", "The user name or password is not right")], **again)
     start_session(request, token)
     if resume and carry:
-        return console.render(request, "resume.html", resume=resume, carry=carry)
+        return console.render(request, ResumeScreen(resume=resume, carry=carry))
     return RedirectResponse(target, status_code=303)
 
 
@@ -142,30 +139,28 @@ def logout(request: Request, console: ConsoleDep) -> Response:
 
 @router.get("/account/password", response_class=HTMLResponse)
 def password_form(request: Request, user: SignedIn, console: ConsoleDep, changed: int = 0) -> Response:
-    return console.render(request, "password.html", errors=[], changed=bool(changed))
+    return console.render(request, PasswordScreen(changed=bool(changed)))
 
 
 @router.post("/account/password", response_class=HTMLResponse, dependencies=[Depends(csrf_checked)])
 async def change_password(request: Request, user: SignedIn, console: ConsoleDep) -> Response:
-    form = await request.form()
-    current, new, again = (str(form.get(name, "")) for name in ("current", "new", "confirm"))
+    form = ChangePassword.read(await request.form())
     with console.app.uow() as uow:
         account = uow.users.get(user.id)
         stored = account.password_hash if account else ""
     errors: list[FieldError] = []
-    ok, _ = await anyio.to_thread.run_sync(_verify, stored, current, limiter=console.limiter())
+    ok, _ = await anyio.to_thread.run_sync(_verify, stored, form.current, limiter=console.limiter())
     if not ok:
         errors.append(FieldError("current", "Your current password is not right"))
-    if new != again:
-        errors.append(FieldError("confirm", "The two new passwords are not the same"))
+    errors += form.problems()
     new_hash = ""
     if not errors:
         try:
-            new_hash = await anyio.to_thread.run_sync(hash_password, new, limiter=console.limiter())
+            new_hash = await anyio.to_thread.run_sync(hash_password, form.new, limiter=console.limiter())
         except PasswordTooWeak:
             errors.append(FieldError("new", "Your new password needs at least 12 characters"))
     if errors:
-        return console.render(request, "password.html", 422, errors=errors, changed=False)
+        return console.render(request, PasswordScreen(errors=errors), 422)
     with console.app.uow() as uow:
         account = uow.users.get(user.id)
         assert account is not None

@@ -14,7 +14,7 @@ from mast_intake.notifier.case_record import case_record_template, render_case_r
 from mast_intake.notifier.decisions import case_note_view, record_correction, record_decision
 from mast_intake.notifier.meetings import defer_case
 from mast_intake.storage.errors import NotFound
-from mast_intake.web.auth import ROLE_LABELS
+from mast_intake.web.auth import ROLE_LABELS, CurrentUser
 from mast_intake.web.context import (
     Console,
     ConsoleDep,
@@ -24,17 +24,19 @@ from mast_intake.web.context import (
     Reader,
     csrf_checked,
     not_found,
-    safe_next,
     send_outbox,
 )
-from mast_intake.web.decision_form import DecisionForm, FieldError, field_errors, parse_decision_form
+from mast_intake.web.decision_form import DecisionForm, field_errors, parse_decision_form
+from mast_intake.web.forms import FieldError, ReturnTo
+from mast_intake.web.page_models import SubmissionScreen
 from mast_intake.web.pages import current_decision, submission_page
 from mast_intake.web.routes.auth import user_or_resume
 
 router = APIRouter()
 
 
-def show_submission(request: Request, console: Console, user: Any, submission_id: int, status_code: int = 200,
+def show_submission(request: Request, console: Console, user: CurrentUser, submission_id: int,
+                    status_code: int = 200,
                     form: DecisionForm | None = None, errors: list[FieldError] | None = None,
                     notice: str = "") -> Response:
     """The submission page, with the decision form as left (or empty)."""
@@ -49,14 +51,14 @@ def show_submission(request: Request, console: Console, user: Any, submission_id
         uow.audit.append(user.username, "viewed", "submission", str(submission_id))
         uow.commit()
     held = app.attachments is not None and app.attachments.exists(submission_id, submission.sha256)
-    entry = page["entry"]
-    can_decide = user.can("decide") and entry is not None and entry.state in ("on_agenda", "decided")
-    return console.render(request, "submission.html", status_code, page=page, held=held,
-                          can_decide=can_decide,
-                          can_defer=user.can("decide") and entry is not None and entry.state == "on_agenda",
-                          correcting=current is not None, case_record=case_record,
-                          form=form or DecisionForm.from_record(current), errors=errors or [], notice=notice,
-                          return_to=f"/submissions/{submission_id}")
+    entry = page.entry
+    return console.render(request, SubmissionScreen(
+        page=page, held=held,
+        can_decide=user.can("decide") and entry is not None and entry.state in ("on_agenda", "decided"),
+        can_defer=user.can("decide") and entry is not None and entry.state == "on_agenda",
+        correcting=current is not None, case_record=case_record,
+        form=form or DecisionForm.from_record(current),
+        errors=errors or [], notice=notice, return_to=f"/submissions/{submission_id}"), status_code)
 
 
 def case_record_text(console: Console, uow: Any, submission_id: int, current: DecisionRecord) -> str:
@@ -93,11 +95,6 @@ def original(request: Request, submission_id: Id, user: Reader, console: Console
     })
 
 
-def _return_to(form: Any, submission_id: int) -> str:
-    target = safe_next(str(form.get("return_to", "")))
-    return target if target != "/" else f"/submissions/{submission_id}"
-
-
 def _with(target: str, **params: Any) -> str:
     joiner = "&" if "?" in target else "?"
     return target + joiner + "&".join(f"{k}={v}" for k, v in params.items())
@@ -114,7 +111,7 @@ async def decide(request: Request, submission_id: Id, background: BackgroundTask
         return sign_in
     if not user.can("decide"):
         raise Forbidden()
-    target = _return_to(form, submission_id)
+    target = ReturnTo.read(form).target(submission_id)
     with console.app.uow() as uow:
         entry = uow.agenda.for_submission(submission_id)
         correcting = entry is not None and entry.state == "decided"
@@ -135,7 +132,7 @@ async def decide(request: Request, submission_id: Id, background: BackgroundTask
                                              console.settings, actor=user.username)
                 uow.commit()
         except DecisionInvalid as exc:
-            errors = field_errors(exc.problems)
+            errors = field_errors(exc.found)
         except DomainError as exc:
             status, errors = 409, [FieldError("level-low", f"{str(exc)[:1].upper()}{str(exc)[1:]}")]
     if errors:
@@ -153,8 +150,7 @@ async def decide(request: Request, submission_id: Id, background: BackgroundTask
 async def defer(request: Request, submission_id: Id, user: Reader, console: ConsoleDep) -> Response:
     if not user.can("decide"):
         raise Forbidden()
-    form = await request.form()
-    target = _return_to(form, submission_id)
+    target = ReturnTo.read(await request.form()).target(submission_id)
     with console.app.uow() as uow:
         if uow.agenda.for_submission(submission_id) is None:
             raise not_found(f"There is no case MAST-{submission_id} on an agenda.")
