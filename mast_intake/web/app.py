@@ -10,6 +10,7 @@ the audit log (ids only, never names). Routes live in ``routes/``, one module pe
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from importlib import resources
 from urllib.parse import quote
@@ -64,7 +65,8 @@ def create_app(app: App) -> FastAPI:
     _error_pages(web, console)
 
     @web.middleware("http")
-    async def security_headers(request: Request, call_next):  # noqa: ANN202
+    async def security_headers(request: Request,
+                               call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         try:
             response = await call_next(request)
         except Exception as exc:  # noqa: BLE001 - any failure becomes the plain 500 page

@@ -5,6 +5,7 @@ the dependencies here, so each router is a plain module with no closures over ``
 """
 
 # No "from __future__ import annotations": FastAPI must see the Annotated dependency types.
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import cached_property
@@ -18,6 +19,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from mast_intake.bootstrap import App
+from mast_intake.config.settings import Settings
 from mast_intake.domain.calendar import MeetingCalendar
 from mast_intake.notifier.agenda import calendar_of
 from mast_intake.web.auth import CurrentUser, csrf_matches, new_csrf_token
@@ -74,7 +76,7 @@ class Console:
     hashing: list[anyio.CapacityLimiter] = field(default_factory=list)
 
     @property
-    def settings(self):  # noqa: ANN201 - the Settings object
+    def settings(self) -> Settings:
         return self.app.settings
 
     @cached_property
@@ -107,7 +109,8 @@ class Console:
 
 
 def console_of(request: Request) -> Console:
-    return request.app.state.console
+    console: Console = request.app.state.console
+    return console
 
 
 def csrf_token(request: Request) -> str:
@@ -176,7 +179,8 @@ SignedIn = Annotated[CurrentUser, Depends(signed_in)]
 ConsoleDep = Annotated[Console, Depends(console_of)]
 
 
-def needs(permission: str):  # noqa: ANN201 - a FastAPI dependency
+def needs(permission: str) -> Callable[[CurrentUser], CurrentUser]:
+    """A FastAPI dependency: the signed-in user, if their role allows ``permission``."""
     def check(user: SignedIn) -> CurrentUser:
         if not user.can(permission):
             raise Forbidden()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from starlette.datastructures import FormData
 
 from mast_intake.web.auth import ROLES
 from mast_intake.web.context import safe_next
@@ -123,7 +124,7 @@ class SignIn(FormModel):
     GATHERED = frozenset({"carry"})
 
     @classmethod
-    def read_all(cls, form: Any) -> Self:  # noqa: ANN401 - Starlette's FormData
+    def read_all(cls, form: FormData) -> Self:
         """The sign-in fields and every carried field (``carry:NAME``), in the order sent."""
         return cls.read(form, carry=[(k.removeprefix(CARRY), str(v)) for k, v in form.multi_items()
                                      if k.startswith(CARRY)])

@@ -29,6 +29,10 @@ def show_users(request: Request, console: Console, status_code: int = 200,
                                                notice=notice, form=form or AddUser()), status_code)
 
 
+def _no_such_account(request: Request, console: Console) -> Response:
+    return show_users(request, console, 404, [FieldError("new-username", "There is no such account")])
+
+
 @router.get("/users", response_class=HTMLResponse)
 def users(request: Request, user: Admin, console: ConsoleDep) -> Response:
     return show_users(request, console)
@@ -64,30 +68,46 @@ async def change_user(request: Request, user_id: Id, user: Admin, console: Conso
     problems = form.problems(user_id, user.id)
     if problems:
         return show_users(request, console, 422, problems)
+    name = _change(console, user_id, form, user.username)
+    if name is None:
+        return _no_such_account(request, console)
+    return show_users(request, console, notice=f"Account {name} updated.")
+
+
+def _change(console: Console, user_id: int, form: ChangeUser, actor: str) -> str | None:
+    """The account's name once changed as ``form`` says (None: there is no such account)."""
+    # The caller renders the page after this unit of work has ended: SQLite allows one writer at a time.
     with console.app.uow() as uow:
         target = uow.users.get(user_id)
         if target is None:
-            return show_users(request, console, 404, [FieldError("new-username", "There is no such account")])
+            return None
         uow.users.update(target, role=form.role, active=form.active)
         ended = uow.web_sessions.end_all(user_id) if form.active is False else 0
-        uow.audit.append(user.username, "user_changed", "user", str(user_id),
+        uow.audit.append(actor, "user_changed", "user", str(user_id),
                          f"role={target.role} active={target.active} sessions_ended={ended}")
         uow.commit()
-        name = target.username
-    return show_users(request, console, notice=f"Account {name} updated.")
+        return target.username
 
 
 @router.post("/users/{user_id}/sign-out", response_class=HTMLResponse, dependencies=[Depends(csrf_checked)])
 def sign_out_everywhere(request: Request, user_id: Id, user: Admin, console: ConsoleDep) -> Response:
+    signed_out = _sign_out(console, user_id, user.username)
+    if signed_out is None:
+        return _no_such_account(request, console)
+    name, ended = signed_out
+    return show_users(request, console, notice=f"{name} is signed out everywhere ({ended} sessions ended).")
+
+
+def _sign_out(console: Console, user_id: int, actor: str) -> tuple[str, int] | None:
+    """The account's name and how many of its sessions ended (None: there is no such account)."""
     with console.app.uow() as uow:
         target = uow.users.get(user_id)
         if target is None:
-            return show_users(request, console, 404, [FieldError("new-username", "There is no such account")])
+            return None
         ended = uow.web_sessions.end_all(user_id)
-        uow.audit.append(user.username, "signed_out_everywhere", "user", str(user_id), f"{ended} sessions")
+        uow.audit.append(actor, "signed_out_everywhere", "user", str(user_id), f"{ended} sessions")
         uow.commit()
-        name = target.username
-    return show_users(request, console, notice=f"{name} is signed out everywhere ({ended} sessions ended).")
+        return target.username, ended
 
 
 @router.post("/users/locks/lift", response_class=HTMLResponse, dependencies=[Depends(csrf_checked)])

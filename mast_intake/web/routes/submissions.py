@@ -106,9 +106,9 @@ async def decide(request: Request, submission_id: Id, background: BackgroundTask
                  console: ConsoleDep) -> Response:
     form = await request.form()
     # Not a dependency: when the session has ended, the sign-in page keeps what was typed.
-    user, sign_in = user_or_resume(console, request, form)
-    if sign_in is not None:
-        return sign_in
+    user = user_or_resume(console, request, form)
+    if isinstance(user, Response):
+        return user
     if not user.can("decide"):
         raise Forbidden()
     target = ReturnTo.read(form).target(submission_id)

@@ -257,3 +257,12 @@ def test_the_record_rules_point_at_their_fields(console: Console) -> None:
     assert "closure review" in response.text
     with console.app.uow() as uow:
         assert uow.agenda.for_submission(1).state == "on_agenda"
+
+
+def test_changing_an_account_that_does_not_exist_says_so(console: Console) -> None:
+    console.login("ada.admin")
+    token = console.csrf("/users")
+    for path in ("/users/999", "/users/999/sign-out"):
+        response = console.client.post(path, data={"csrf_token": token, "role": "member"})
+        assert response.status_code == 404 and "There is no such account" in response.text, path
+        assert 'href="#new-username"' in response.text
