@@ -1,6 +1,6 @@
 """The decision form: its fields as the coordinator left them, and the one function that reads them.
 
-``templates/_decision_form.html`` renders the fields and ``parse_decision_form`` reads them back;
+``templates/_decision_form.html`` renders the fields and ``DecisionForm.read_all`` reads them back;
 a new field goes in both places and nowhere else. The rules a complete record must meet are the
 domain's (``domain.decisions.field_problems``); this module only reads what was typed and points
 each problem at the field it names.
@@ -22,16 +22,9 @@ from mast_intake.domain.errors import Problem
 from mast_intake.web.forms import FieldError, FormModel, Text, Ticked
 
 ACTION_ROWS = 5
-# The form's field for each DecisionRecord field a domain problem names (actions: by number).
-_PROBLEM_FIELDS = {
-    "level_rationale": "level_rationale",
-    "police_updated_by": "police_updated_by",
-    "nrm_referral_date": "nrm_referral_date",
-    "nrm_first_responder": "nrm_first_responder",
-    "nrm_reason": "nrm_reason",
-    "police_systems_updated": "police_systems_updated",
-    "correction_reason": "correction_reason",
-}
+# DecisionRecord fields the form shows under an id of the same name (actions go by their number).
+_FORM_FIELDS = frozenset({"level_rationale", "police_updated_by", "nrm_referral_date", "nrm_first_responder",
+                          "nrm_reason", "police_systems_updated", "correction_reason"})
 
 
 def _blank_rows() -> list[tuple[str, str]]:
@@ -61,6 +54,38 @@ class DecisionForm(FormModel):
     notes: Text = ""
     correction_reason: Text = ""
     GATHERED = frozenset({"actions", "action_dues"})
+
+    @classmethod
+    def read_all(cls, form: Mapping[str, Any]) -> DecisionForm:
+        """The form as typed, with every action row it carried."""
+        rows = range(1, _action_rows(form) + 1)
+        return cls.read(form, actions=[(_text(form, f"action_{i}"), _text(form, f"owner_{i}")) for i in rows],
+                        action_dues=[_text(form, f"due_{i}") for i in rows])
+
+    def problems(self, correcting: bool) -> list[FieldError]:
+        """Why the form cannot be recorded: first what was typed, then the domain's rules on the record."""
+        errors = self._typing_problems()
+        if errors:
+            return errors
+        draft = self.record("-", "", datetime.min)
+        if correcting:
+            draft = replace(draft, correction_reason=self.correction_reason, corrects_decision_id=0)
+        return field_errors(field_problems(draft))
+
+    def _typing_problems(self) -> list[FieldError]:
+        """Choices not made, half-filled action rows and dates not written YYYY-MM-DD."""
+        errors = []
+        if not _is_choice(self.level, Level):
+            errors.append(FieldError("level-low", "Choose the risk level MAST agreed"))
+        if not _is_choice(self.case_status, CaseStatus):
+            errors.append(FieldError("status-added", "Choose the CSE case status"))
+        for number, ((text, owner), due) in enumerate(zip(self.actions, self.action_dues, strict=True), 1):
+            errors += _row_problems(number, text, owner, due)
+        if not _is_choice(self.nrm, NrmOutcome):
+            errors.append(FieldError("nrm-referred", "Choose the National Referral Mechanism (NRM) outcome"))
+        if not _is_day(self.nrm_referral_date):
+            errors.append(FieldError("nrm_referral_date", "Write the NRM referral date like 2026-12-18"))
+        return errors
 
     @classmethod
     def from_record(cls, current: DecisionRecord | None) -> DecisionForm:
@@ -133,12 +158,26 @@ def problem_field(problem: Problem) -> str:
     """The id of the field a domain problem is about (the level's first choice when none shows it)."""
     if problem.action is not None:
         return f"action_{problem.action}"
-    return _PROBLEM_FIELDS.get(problem.field, "level-low")
+    return problem.field if problem.field in _FORM_FIELDS else "level-low"
 
 
 def field_errors(found: list[Problem]) -> list[FieldError]:
     """Domain problems as errors linked to their fields."""
     return [FieldError(problem_field(p), p.message.rstrip(".")) for p in found]
+
+
+def _row_problems(number: int, text: str, owner: str, due: str) -> list[FieldError]:
+    """What is wrong with action row ``number``: half filled, or a due date not written YYYY-MM-DD."""
+    errors = []
+    if text and not owner:
+        errors.append(FieldError(f"owner_{number}", f"Say who owns action {number}"))
+    elif owner and not text:
+        errors.append(FieldError(f"action_{number}", f"Write action {number}, or clear its owner"))
+    if not _is_day(due):
+        errors.append(FieldError(f"due_{number}", f"Write action {number}'s due date like 2026-12-18"))
+    elif due and not text:
+        errors.append(FieldError(f"action_{number}", f"Write action {number}, or clear its due date"))
+    return errors
 
 
 def _action_rows(form: Mapping[str, Any]) -> int:
@@ -150,32 +189,5 @@ def _action_rows(form: Mapping[str, Any]) -> int:
 
 def parse_decision_form(form: Mapping[str, Any], correcting: bool) -> tuple[DecisionForm, list[FieldError]]:
     """The form as typed, and its problems (empty when it can be recorded)."""
-    rows = _action_rows(form)
-    kept = DecisionForm.read(
-        form, actions=[(_text(form, f"action_{i}"), _text(form, f"owner_{i}")) for i in range(1, rows + 1)],
-        action_dues=[_text(form, f"due_{i}") for i in range(1, rows + 1)])
-    errors = []
-    if not _is_choice(kept.level, Level):
-        errors.append(FieldError("level-low", "Choose the risk level MAST agreed"))
-    if not _is_choice(kept.case_status, CaseStatus):
-        errors.append(FieldError("status-added", "Choose the CSE case status"))
-    for number, ((text, owner), due) in enumerate(zip(kept.actions, kept.action_dues, strict=True), start=1):
-        if text and not owner:
-            errors.append(FieldError(f"owner_{number}", f"Say who owns action {number}"))
-        elif owner and not text:
-            errors.append(FieldError(f"action_{number}", f"Write action {number}, or clear its owner"))
-        if not _is_day(due):
-            errors.append(FieldError(f"due_{number}", f"Write action {number}'s due date like 2026-12-18"))
-        elif due and not text:
-            errors.append(FieldError(f"action_{number}", f"Write action {number}, or clear its due date"))
-    if not _is_choice(kept.nrm, NrmOutcome):
-        errors.append(FieldError("nrm-referred", "Choose the National Referral Mechanism (NRM) outcome"))
-    if not _is_day(kept.nrm_referral_date):
-        errors.append(FieldError("nrm_referral_date", "Write the NRM referral date like 2026-12-18"))
-    if errors:
-        return kept, errors
-    # The rest are the domain's rules, checked on the record this form would store.
-    draft = kept.record("-", "", datetime.min)
-    if correcting:
-        draft = replace(draft, correction_reason=kept.correction_reason, corrects_decision_id=0)
-    return kept, field_errors(field_problems(draft))
+    kept = DecisionForm.read_all(form)
+    return kept, kept.problems(correcting)
