@@ -24,6 +24,7 @@ from mast_intake.notifier.compose import MARKING, Envelope, build_message
 from mast_intake.notifier.outbox import _allowed
 from mast_intake.notifier.replies import reference_for_message, reply_id
 from mast_intake.notifier.views import uk_datetime
+from mast_intake.storage.tables import ProcessedMail
 
 REASON_LABELS = {
     "sender_not_allowed": "Sender outside the allowed domains",
@@ -60,7 +61,7 @@ def listing(uow: SqlUnitOfWork, settings: Settings) -> list[QuarantineRow]:
     ]
 
 
-def _find(uow: SqlUnitOfWork, row_id: int):
+def _find(uow: SqlUnitOfWork, row_id: int) -> ProcessedMail | None:
     return next((row for row in uow.mail.quarantined() if row.id == row_id), None)
 
 

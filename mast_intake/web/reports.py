@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from markupsafe import Markup
 
@@ -34,7 +33,7 @@ class Chart:
 
     id: str
     title: str
-    rows: list[tuple[str, Any]]
+    rows: list[tuple[str, float]]
     svg: Markup
 
 

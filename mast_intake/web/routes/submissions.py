@@ -2,7 +2,6 @@
 
 # No "from __future__ import annotations": FastAPI must see the Annotated dependency types.
 import re
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Request
@@ -10,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from mast_intake.domain.decisions import DecisionRecord
 from mast_intake.domain.errors import DecisionInvalid, DomainError, InvalidTransition
+from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.notifier.case_record import case_record_template, render_case_record
 from mast_intake.notifier.decisions import case_note_view, record_correction, record_decision
 from mast_intake.notifier.meetings import defer_case
@@ -61,7 +61,8 @@ def show_submission(request: Request, console: Console, user: CurrentUser, submi
         errors=errors or [], notice=notice, return_to=f"/submissions/{submission_id}"), status_code)
 
 
-def case_record_text(console: Console, uow: Any, submission_id: int, current: DecisionRecord) -> str:
+def case_record_text(console: Console, uow: SqlUnitOfWork, submission_id: int,
+                     current: DecisionRecord) -> str:
     """The case-record block of the decision standing, as the case note carries it."""
     return render_case_record(case_note_view(uow, submission_id, current),
                               case_record_template(console.settings.case_record_template))
@@ -95,7 +96,7 @@ def original(request: Request, submission_id: Id, user: Reader, console: Console
     })
 
 
-def _with(target: str, **params: Any) -> str:
+def _with(target: str, **params: int | None) -> str:
     joiner = "&" if "?" in target else "?"
     return target + joiner + "&".join(f"{k}={v}" for k, v in params.items())
 
