@@ -4,7 +4,9 @@ Pages are plain HTML from Jinja2 templates styled with the GOV.UK Design System 
 vendored under ``static/govuk``). Everything works with JavaScript off; the one local script only
 adds the Design System's behaviour (accordions). GET requests never change anything; every POST
 carries the session's CSRF token. Every page that shows a child's record writes a "viewed" line to
-the audit log (ids only, never names). Routes live in ``routes/``, one module per area.
+the audit log (ids only, never names). Routes live in ``routes/``, one module per area; each posted
+form is a typed model (``forms.py``, ``decision_form.py``) and each page a typed page model
+(``page_models.py``) whose fields are its template's variables.
 """
 
 from __future__ import annotations
