@@ -20,7 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from mast_intake.domain.enums import LEGACY_NRM, AgendaState, CaseStatus, Level, NrmOutcome
-from mast_intake.domain.errors import DecisionInvalid, DecisionNotAllowed
+from mast_intake.domain.errors import DecisionInvalid, DecisionNotAllowed, Problem
 
 
 @dataclass(frozen=True)
@@ -102,33 +102,40 @@ CORRECTABLE = frozenset({
 
 def problems(record: DecisionRecord) -> list[str]:
     """Every way ``record`` is incomplete or inconsistent, in plain words ([] when complete)."""
+    return [p.message for p in field_problems(record)]
+
+
+def field_problems(record: DecisionRecord) -> list[Problem]:
+    """Every way ``record`` is incomplete or inconsistent, each with the field it is about."""
     found = []
     if not record.level_rationale.strip():
-        found.append("Give the rationale for the agreed risk level.")
+        found.append(Problem("level_rationale", "Give the rationale for the agreed risk level."))
     if not record.decided_by.strip():
-        found.append("Say who made the decision.")
+        found.append(Problem("decided_by", "Say who made the decision."))
     for number, action in enumerate(record.actions, start=1):
         if not action.text.strip() or not action.owner.strip():
-            found.append(f"Action {number} needs both what is to be done and who owns it.")
+            found.append(Problem("actions", f"Action {number} needs both what is to be done and who owns it.",
+                                 action=number))
     if record.police_systems_updated and not record.police_updated_by.strip():
-        found.append("Say who updated the police systems.")
+        found.append(Problem("police_updated_by", "Say who updated the police systems."))
     if record.nrm is NrmOutcome.REFERRED:
         if record.nrm_referral_date is None:
-            found.append("Give the date of the NRM referral.")
+            found.append(Problem("nrm_referral_date", "Give the date of the NRM referral."))
         if not record.nrm_first_responder.strip():
-            found.append("Name the NRM first responder.")
+            found.append(Problem("nrm_first_responder", "Name the NRM first responder."))
     if record.nrm is NrmOutcome.NOT_REFERRED and not record.nrm_reason.strip():
-        found.append("Say why an NRM referral was considered and not made.")
+        found.append(Problem("nrm_reason", "Say why an NRM referral was considered and not made."))
     if record.case_status is CaseStatus.CLOSED_AFTER_REVIEW and not record.police_systems_updated:
-        found.append("Before a CSE case closes, the police systems must be updated (closure review).")
+        found.append(Problem("police_systems_updated", "Before a CSE case closes, the police systems must be "
+                                                       "updated (closure review)."))
     if record.is_correction and not record.correction_reason.strip():
-        found.append("Say why the earlier decision is being corrected.")
+        found.append(Problem("correction_reason", "Say why the earlier decision is being corrected."))
     return found
 
 
 def check(record: DecisionRecord) -> DecisionRecord:
     """``record`` if complete; DecisionInvalid listing every problem otherwise."""
-    found = problems(record)
+    found = field_problems(record)
     if found:
         raise DecisionInvalid(found)
     return record

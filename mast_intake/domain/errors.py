@@ -1,5 +1,20 @@
 """What the meeting-cycle rules raise: each message says what is true, in plain words."""
 
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One way a decision record falls short: the record field it is about, and what to do.
+
+    ``field`` names a ``DecisionRecord`` field; ``action`` is the action's number (from 1) when the
+    problem is about one of the actions. A form points its error at the field from these, not the text.
+    """
+
+    field: str
+    message: str
+    action: int | None = None
+
 
 class DomainError(Exception):
     """Base class for a rule of the meeting cycle that forbids what was asked."""
@@ -14,11 +29,11 @@ class DecisionNotAllowed(InvalidTransition):
 
 
 class DecisionInvalid(DomainError, ValueError):
-    """The decision record is incomplete or inconsistent; ``problems`` lists each point."""
+    """The decision record is incomplete or inconsistent; ``found`` lists each point with its field."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
+    def __init__(self, found: list[Problem]) -> None:
+        super().__init__("; ".join(p.message for p in found))
+        self.found = found
 
 
 class NotAMeetingDay(DomainError, ValueError):

@@ -4,7 +4,9 @@ Pages are plain HTML from Jinja2 templates styled with the GOV.UK Design System 
 vendored under ``static/govuk``). Everything works with JavaScript off; the one local script only
 adds the Design System's behaviour (accordions). GET requests never change anything; every POST
 carries the session's CSRF token. Every page that shows a child's record writes a "viewed" line to
-the audit log (ids only, never names). Routes live in ``routes/``, one module per area.
+the audit log (ids only, never names). Routes live in ``routes/``, one module per area; each posted
+form is a typed model (``forms.py``, ``decision_form.py``) and each page a typed page model
+(``page_models.py``) whose fields are its template's variables.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from mast_intake.notifier.views.dates import uk_date, uk_datetime
 from mast_intake.notifier.views.labels import band_label
 from mast_intake.web.auth import ROLE_LABELS, secret_key
 from mast_intake.web.context import BadCsrf, Console, Forbidden, LoginRequired, PageError, safe_next
+from mast_intake.web.page_models import ErrorScreen
 from mast_intake.web.pages import CASE_STATUS_LABELS, NRM_LABELS, SEVERITY_LABELS, item_name
 from mast_intake.web.routes import (
     accounts,
@@ -100,7 +103,7 @@ def _error_pages(web: FastAPI, console: Console) -> None:
     """Every error is an HTML page in plain words; no traceback ever reaches a response."""
 
     def page(request: Request, status: int, title: str, message: str) -> Response:
-        return console.render(request, "error.html", status, title=title, message=message)
+        return console.render(request, ErrorScreen(title, message), status)
 
     @web.exception_handler(LoginRequired)
     async def _login_required(request: Request, exc: LoginRequired) -> Response:

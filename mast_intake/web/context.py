@@ -5,10 +5,11 @@ the dependencies here, so each router is a plain module with no closures over ``
 """
 
 # No "from __future__ import annotations": FastAPI must see the Annotated dependency types.
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import cached_property
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -18,10 +19,14 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from mast_intake.bootstrap import App
+from mast_intake.config.settings import Settings
 from mast_intake.domain.calendar import MeetingCalendar
 from mast_intake.notifier.agenda import calendar_of
 from mast_intake.web.auth import CurrentUser, csrf_matches, new_csrf_token
 from mast_intake.web.signin import HASHING_THREADS
+
+if TYPE_CHECKING:
+    from mast_intake.web.page_models import PageModel
 
 # Ids are PostgreSQL "integer" columns: anything larger cannot exist, so it is "not found".
 MAX_ID = 2**31 - 1
@@ -71,7 +76,7 @@ class Console:
     hashing: list[anyio.CapacityLimiter] = field(default_factory=list)
 
     @property
-    def settings(self):  # noqa: ANN201 - the Settings object
+    def settings(self) -> Settings:
         return self.app.settings
 
     @cached_property
@@ -95,16 +100,17 @@ class Console:
             self.hashing.append(anyio.CapacityLimiter(HASHING_THREADS))
         return self.hashing[0]
 
-    def render(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-        """``template`` filled with ``context`` and what every page needs."""
-        context.setdefault("user", getattr(request.state, "user", None))
-        context.update(request=request, csrf_token=csrf_token(request), auth_mode=self.settings.web.auth,
-                       today=self.today())
-        return self.templates.TemplateResponse(request, template, context, status_code=status_code)
+    def render(self, request: Request, page: "PageModel", status_code: int = 200) -> HTMLResponse:
+        """``page``'s template filled with its fields and what every page needs."""
+        context: dict[str, Any] = {f.name: getattr(page, f.name) for f in fields(page)}
+        context.update(user=getattr(request.state, "user", None), request=request,
+                       csrf_token=csrf_token(request), auth_mode=self.settings.web.auth, today=self.today())
+        return self.templates.TemplateResponse(request, page.TEMPLATE, context, status_code=status_code)
 
 
 def console_of(request: Request) -> Console:
-    return request.app.state.console
+    console: Console = request.app.state.console
+    return console
 
 
 def csrf_token(request: Request) -> str:
@@ -173,7 +179,8 @@ SignedIn = Annotated[CurrentUser, Depends(signed_in)]
 ConsoleDep = Annotated[Console, Depends(console_of)]
 
 
-def needs(permission: str):  # noqa: ANN201 - a FastAPI dependency
+def needs(permission: str) -> Callable[[CurrentUser], CurrentUser]:
+    """A FastAPI dependency: the signed-in user, if their role allows ``permission``."""
     def check(user: SignedIn) -> CurrentUser:
         if not user.can(permission):
             raise Forbidden()

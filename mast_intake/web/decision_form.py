@@ -1,42 +1,30 @@
 """The decision form: its fields as the coordinator left them, and the one function that reads them.
 
-``templates/_decision_form.html`` renders the fields and ``parse_decision_form`` reads them back;
+``templates/_decision_form.html`` renders the fields and ``DecisionForm.read_all`` reads them back;
 a new field goes in both places and nowhere else. The rules a complete record must meet are the
-domain's (``domain.decisions.problems``); this module only reads what was typed and points each
-problem at the field it is about.
+domain's (``domain.decisions.field_problems``); this module only reads what was typed and points
+each problem at the field it names.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from mast_intake.domain.decisions import Action, DecisionRecord, problems
+from pydantic import Field
+
+from mast_intake.domain.decisions import Action, DecisionRecord, field_problems
 from mast_intake.domain.enums import CaseStatus, Level, NrmOutcome
+from mast_intake.domain.errors import Problem
+from mast_intake.web.forms import FieldError, FormModel, Text, Ticked
 
 ACTION_ROWS = 5
-# Problems from domain.decisions.problems, by their opening words, and the field each is about.
-_PROBLEM_FIELDS = (
-    ("Give the rationale", "level_rationale"),
-    ("Say who updated the police", "police_updated_by"),
-    ("Give the date of the NRM", "nrm_referral_date"),
-    ("Name the NRM first responder", "nrm_first_responder"),
-    ("Say why an NRM referral", "nrm_reason"),
-    ("Before a CSE case closes", "police_systems_updated"),
-    ("Say why the earlier decision", "correction_reason"),
-)
-_ACTION_PROBLEM = re.compile(r"Action (\d+) ")
-
-
-@dataclass(frozen=True)
-class FieldError:
-    """A problem with one field; ``field_id`` is the id the error summary links to."""
-
-    field_id: str
-    message: str
+# DecisionRecord fields the form shows under an id of the same name (actions go by their number).
+_FORM_FIELDS = frozenset({"level_rationale", "police_updated_by", "nrm_referral_date", "nrm_first_responder",
+                          "nrm_reason", "police_systems_updated", "correction_reason"})
 
 
 def _blank_rows() -> list[tuple[str, str]]:
@@ -47,25 +35,57 @@ def _blank_dues() -> list[str]:
     return [""] * ACTION_ROWS
 
 
-@dataclass
-class DecisionForm:
+class DecisionForm(FormModel):
     """What the coordinator typed, kept as typed so a refused form comes back filled in."""
 
-    level: str = ""
-    level_rationale: str = ""
-    case_status: str = ""
-    actions: list[tuple[str, str]] = field(default_factory=_blank_rows)
-    action_dues: list[str] = field(default_factory=_blank_dues)
-    police_systems_updated: bool = False
-    police_updated_by: str = ""
-    nrm: str = ""
-    nrm_referral_date: str = ""
-    nrm_first_responder: str = ""
-    nrm_reason: str = ""
-    tier1: bool = False
-    disruption: str = ""
-    notes: str = ""
-    correction_reason: str = ""
+    level: Text = ""
+    level_rationale: Text = ""
+    case_status: Text = ""
+    actions: list[tuple[str, str]] = Field(default_factory=_blank_rows)
+    action_dues: list[str] = Field(default_factory=_blank_dues)
+    police_systems_updated: Ticked = False
+    police_updated_by: Text = ""
+    nrm: Text = ""
+    nrm_referral_date: Text = ""
+    nrm_first_responder: Text = ""
+    nrm_reason: Text = ""
+    tier1: Ticked = False
+    disruption: Text = ""
+    notes: Text = ""
+    correction_reason: Text = ""
+    GATHERED = frozenset({"actions", "action_dues"})
+
+    @classmethod
+    def read_all(cls, form: Mapping[str, Any]) -> DecisionForm:
+        """The form as typed, with every action row it carried."""
+        rows = range(1, _action_rows(form) + 1)
+        return cls.read(form, actions=[(_text(form, f"action_{i}"), _text(form, f"owner_{i}")) for i in rows],
+                        action_dues=[_text(form, f"due_{i}") for i in rows])
+
+    def problems(self, correcting: bool) -> list[FieldError]:
+        """Why the form cannot be recorded: first what was typed, then the domain's rules on the record."""
+        errors = self._typing_problems()
+        if errors:
+            return errors
+        draft = self.record("-", "", datetime.min)
+        if correcting:
+            draft = replace(draft, correction_reason=self.correction_reason, corrects_decision_id=0)
+        return field_errors(field_problems(draft))
+
+    def _typing_problems(self) -> list[FieldError]:
+        """Choices not made, half-filled action rows and dates not written YYYY-MM-DD."""
+        errors = []
+        if not _is_choice(self.level, Level):
+            errors.append(FieldError("level-low", "Choose the risk level MAST agreed"))
+        if not _is_choice(self.case_status, CaseStatus):
+            errors.append(FieldError("status-added", "Choose the CSE case status"))
+        for number, ((text, owner), due) in enumerate(zip(self.actions, self.action_dues, strict=True), 1):
+            errors += _row_problems(number, text, owner, due)
+        if not _is_choice(self.nrm, NrmOutcome):
+            errors.append(FieldError("nrm-referred", "Choose the National Referral Mechanism (NRM) outcome"))
+        if not _is_day(self.nrm_referral_date):
+            errors.append(FieldError("nrm_referral_date", "Write the NRM referral date like 2026-12-18"))
+        return errors
 
     @classmethod
     def from_record(cls, current: DecisionRecord | None) -> DecisionForm:
@@ -76,7 +96,8 @@ class DecisionForm:
         # correction keeps them all.
         actions = list(current.actions)
         padding = max(ACTION_ROWS - len(actions), 0)
-        return cls(
+        # Built, not read: the values are the record's own, already typed (and not to be trimmed).
+        return cls.model_construct(
             level=current.level.value, level_rationale=current.level_rationale,
             case_status=current.case_status.value,
             actions=[(a.text, a.owner) for a in actions] + [("", "")] * padding,
@@ -109,7 +130,8 @@ class DecisionForm:
 
 
 def _text(form: Mapping[str, Any], name: str) -> str:
-    return str(form.get(name, "") or "").strip()
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _day(text: str) -> date | None:
@@ -132,17 +154,30 @@ def _is_choice(text: str, enum: type[Level] | type[CaseStatus] | type[NrmOutcome
     return True
 
 
-def problem_field(problem: str) -> str:
-    """The id of the field a domain problem is about (the level's first choice when unknown)."""
-    action = _ACTION_PROBLEM.match(problem)
-    if action:
-        return f"action_{action.group(1)}"
-    return next((field_id for start, field_id in _PROBLEM_FIELDS if problem.startswith(start)), "level-low")
+def problem_field(problem: Problem) -> str:
+    """The id of the field a domain problem is about (the level's first choice when none shows it)."""
+    if problem.action is not None:
+        return f"action_{problem.action}"
+    return problem.field if problem.field in _FORM_FIELDS else "level-low"
 
 
-def field_errors(found: list[str]) -> list[FieldError]:
+def field_errors(found: list[Problem]) -> list[FieldError]:
     """Domain problems as errors linked to their fields."""
-    return [FieldError(problem_field(p), p.rstrip(".")) for p in found]
+    return [FieldError(problem_field(p), p.message.rstrip(".")) for p in found]
+
+
+def _row_problems(number: int, text: str, owner: str, due: str) -> list[FieldError]:
+    """What is wrong with action row ``number``: half filled, or a due date not written YYYY-MM-DD."""
+    errors = []
+    if text and not owner:
+        errors.append(FieldError(f"owner_{number}", f"Say who owns action {number}"))
+    elif owner and not text:
+        errors.append(FieldError(f"action_{number}", f"Write action {number}, or clear its owner"))
+    if not _is_day(due):
+        errors.append(FieldError(f"due_{number}", f"Write action {number}'s due date like 2026-12-18"))
+    elif due and not text:
+        errors.append(FieldError(f"action_{number}", f"Write action {number}, or clear its due date"))
+    return errors
 
 
 def _action_rows(form: Mapping[str, Any]) -> int:
@@ -154,41 +189,5 @@ def _action_rows(form: Mapping[str, Any]) -> int:
 
 def parse_decision_form(form: Mapping[str, Any], correcting: bool) -> tuple[DecisionForm, list[FieldError]]:
     """The form as typed, and its problems (empty when it can be recorded)."""
-    rows = _action_rows(form)
-    kept = DecisionForm(
-        level=_text(form, "level"), level_rationale=_text(form, "level_rationale"),
-        case_status=_text(form, "case_status"),
-        actions=[(_text(form, f"action_{i}"), _text(form, f"owner_{i}")) for i in range(1, rows + 1)],
-        action_dues=[_text(form, f"due_{i}") for i in range(1, rows + 1)],
-        police_systems_updated=form.get("police_systems_updated") == "yes",
-        police_updated_by=_text(form, "police_updated_by"), nrm=_text(form, "nrm"),
-        nrm_referral_date=_text(form, "nrm_referral_date"),
-        nrm_first_responder=_text(form, "nrm_first_responder"), nrm_reason=_text(form, "nrm_reason"),
-        tier1=form.get("tier1") == "yes", disruption=_text(form, "disruption"), notes=_text(form, "notes"),
-        correction_reason=_text(form, "correction_reason"),
-    )
-    errors = []
-    if not _is_choice(kept.level, Level):
-        errors.append(FieldError("level-low", "Choose the risk level MAST agreed"))
-    if not _is_choice(kept.case_status, CaseStatus):
-        errors.append(FieldError("status-added", "Choose the CSE case status"))
-    for number, ((text, owner), due) in enumerate(zip(kept.actions, kept.action_dues, strict=True), start=1):
-        if text and not owner:
-            errors.append(FieldError(f"owner_{number}", f"Say who owns action {number}"))
-        elif owner and not text:
-            errors.append(FieldError(f"action_{number}", f"Write action {number}, or clear its owner"))
-        if not _is_day(due):
-            errors.append(FieldError(f"due_{number}", f"Write action {number}'s due date like 2026-12-18"))
-        elif due and not text:
-            errors.append(FieldError(f"action_{number}", f"Write action {number}, or clear its due date"))
-    if not _is_choice(kept.nrm, NrmOutcome):
-        errors.append(FieldError("nrm-referred", "Choose the National Referral Mechanism (NRM) outcome"))
-    if not _is_day(kept.nrm_referral_date):
-        errors.append(FieldError("nrm_referral_date", "Write the NRM referral date like 2026-12-18"))
-    if errors:
-        return kept, errors
-    # The rest are the domain's rules, checked on the record this form would store.
-    draft = kept.record("-", "", datetime.min)
-    if correcting:
-        draft = replace(draft, correction_reason=kept.correction_reason, corrects_decision_id=0)
-    return kept, field_errors(problems(draft))
+    kept = DecisionForm.read_all(form)
+    return kept, kept.problems(correcting)

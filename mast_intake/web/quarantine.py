@@ -13,9 +13,9 @@ without opening it (sender, times, reason, attempts), never its contents.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
-from typing import Any
 
 from mast_intake.bootstrap import App
 from mast_intake.config.settings import Settings
@@ -34,15 +34,29 @@ REASON_LABELS = {
 }
 
 
-def listing(uow: SqlUnitOfWork, settings: Settings) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class QuarantineRow:
+    """A quarantined email as the page lists it: who sent it and why it is held, never its content."""
+
+    id: int | None
+    reference: str
+    sender: str
+    received_at: datetime
+    reason: str | None
+    attempts: int
+    error: str | None
+    can_reply: bool
+
+
+def listing(uow: SqlUnitOfWork, settings: Settings) -> list[QuarantineRow]:
     """The quarantined emails, oldest first, as the page shows them."""
     return [
-        {
-            "id": row.id, "reference": reference_for_message(row.message_id), "sender": row.sender,
-            "received_at": row.received_at, "reason": REASON_LABELS.get(row.outcome or "", row.outcome),
-            "attempts": row.attempts, "error": row.last_error_kind,
-            "can_reply": _allowed(row.sender, settings.allowed_sender_domains, set()),
-        }
+        QuarantineRow(
+            id=row.id, reference=reference_for_message(row.message_id), sender=row.sender,
+            received_at=row.received_at, reason=REASON_LABELS.get(row.outcome or "", row.outcome),
+            attempts=row.attempts, error=row.last_error_kind,
+            can_reply=_allowed(row.sender, settings.allowed_sender_domains, set()),
+        )
         for row in uow.mail.quarantined()
     ]
 

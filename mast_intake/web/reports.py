@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+
+from markupsafe import Markup
 
 from mast_intake.reports.figures import Report
 from mast_intake.web.report_charts import bar_chart
@@ -25,7 +27,17 @@ def period(today: date, start: str, end: str) -> tuple[date, date, str]:
     return first, last, ""
 
 
-def charts_for(report: Report) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Chart:
+    """One breakdown of the report: its bar chart and the figures of the table beside it."""
+
+    id: str
+    title: str
+    rows: list[tuple[str, float]]
+    svg: Markup
+
+
+def charts_for(report: Report) -> list[Chart]:
     """Each breakdown as a chart with the table beside it."""
     breakdowns = [
         ("by-sex", "Children identified by sex", report.by_sex),
@@ -33,11 +45,11 @@ def charts_for(report: Report) -> list[dict[str, Any]]:
         ("by-team", "Children identified by area/team", report.by_team),
         ("by-level", "Children identified by level", report.by_level),
     ]
-    charts: list[dict[str, Any]] = [{"id": key, "title": title, "rows": list(counts.items()),
-               "svg": bar_chart(key, title, [(k, v) for k, v in counts.items()])}
+    charts = [Chart(key, title, list(counts.items()),
+                    bar_chart(key, title, [(k, v) for k, v in counts.items()]))
               for key, title, counts in breakdowns]
     per_month = [(m.month, round(sum(m.by_code.values()) / m.tools, 2) if m.tools else 0.0)
                  for m in report.months]
-    charts.append({"id": "quality", "title": "Findings per tool, by month received", "rows": per_month,
-                   "svg": bar_chart("quality", "Findings per tool, by month received", per_month)})
+    charts.append(Chart("quality", "Findings per tool, by month received", list(per_month),
+                        bar_chart("quality", "Findings per tool, by month received", per_month)))
     return charts

@@ -21,6 +21,8 @@ from mast_intake.web.context import (
     bad_request,
     csrf_checked,
 )
+from mast_intake.web.forms import PlaceCases
+from mast_intake.web.page_models import AgendaScreen
 
 router = APIRouter()
 
@@ -63,8 +65,8 @@ def agenda(request: Request, user: Reader, console: ConsoleDep, day: str = "", b
         uow.commit()
     past = [d for d in dates if calendar.has_taken_place(d, now)]
     shown = filter_and_sort(rows, band, kind, status, sort)
-    return console.render(
-        request, "agenda.html", view=view, rows=shown, total=len(rows),
+    return console.render(request, AgendaScreen(
+        view=view, rows=shown, total=len(rows),
         decided=sum(1 for r in rows if r.case.state == "decided"), waiting=waiting,
         # Deferred to this meeting: listed already, but placed (like waiting cases) before a decision.
         carried_in=sum(1 for r in rows if r.case.state == "deferred" and r.view.deferred_to is None),
@@ -72,7 +74,7 @@ def agenda(request: Request, user: Reader, console: ConsoleDep, day: str = "", b
         past=past, coming=sorted({d for d in dates if d not in past} | {upcoming}), is_past=is_past,
         placed=request.query_params.get("placed"), filters=FILTERS, sorts=SORTS,
         chosen={"band": band, "kind": kind, "status": status, "sort": sort},
-        filtered=bool(band or kind or status))
+        filtered=bool(band or kind or status)))
 
 
 @router.get("/agenda/{day}/agenda.docx")
@@ -88,8 +90,7 @@ def agenda_document(day: str, user: Reader, console: ConsoleDep) -> Response:
 
 @router.post("/agenda/place", dependencies=[Depends(csrf_checked)])
 async def place(request: Request, user: Decider, console: ConsoleDep) -> Response:
-    form = await request.form()
-    meeting_day = meeting_day_of(console, str(form.get("day", "")))
+    meeting_day = meeting_day_of(console, PlaceCases.read(await request.form()).day)
     try:
         with console.app.uow() as uow:
             count = place_cases(uow, meeting_day, console.settings, console.now())

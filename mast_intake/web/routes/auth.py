@@ -8,9 +8,10 @@ import anyio
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from mast_intake.web import signin
-from mast_intake.web.auth import PasswordTooWeak, hash_password, needs_rehash, verify_password
+from mast_intake.web.auth import CurrentUser, PasswordTooWeak, hash_password, needs_rehash, verify_password
 from mast_intake.web.context import (
     Console,
     ConsoleDep,
@@ -21,21 +22,21 @@ from mast_intake.web.context import (
     signed_in,
     start_session,
 )
-from mast_intake.web.decision_form import FieldError
+from mast_intake.web.forms import ChangePassword, FieldError, SignIn
+from mast_intake.web.page_models import PasswordScreen, ResumeScreen, SignInScreen
 
 router = APIRouter()
-CARRY = "carry:"
 
 
 def sign_in_page(console: Console, request: Request, status: int = 200, *, target: str = "/",
                  message: str = "", errors: Sequence[FieldError] = (), username: str = "",
                  carry: Sequence[tuple[str, str]] = (), resume: str = "") -> Response:
     """The sign-in page; ``carry`` holds a form that was sent after the session ended."""
-    return console.render(request, "login.html", status, next=target, message=message, errors=list(errors),
-                          username=username, carry=list(carry), resume=resume)
+    return console.render(request, SignInScreen(next=target, message=message, errors=list(errors),
+                                                username=username, carry=list(carry), resume=resume), status)
 
 
-def sign_in_to_resume(console: Console, request: Request, form) -> Response:  # noqa: ANN001 - FormData
+def sign_in_to_resume(console: Console, request: Request, form: FormData) -> Response:
     """The sign-in page keeping what a form sent after the session ended, to send again after it."""
     carry = [(k, str(v)) for k, v in form.multi_items() if k != "csrf_token" and isinstance(v, str)]
     return sign_in_page(console, request, 401, target=safe_next(request.url.path), carry=carry,
@@ -44,14 +45,14 @@ def sign_in_to_resume(console: Console, request: Request, form) -> Response:  # 
                                 "you typed has been kept, and you can save it straight after.")
 
 
-def user_or_resume(console: Console, request: Request, form):  # noqa: ANN001, ANN201
+def user_or_resume(console: Console, request: Request, form: FormData) -> CurrentUser | Response:
     """The signed-in user, or the sign-in page that keeps ``form`` when the session has ended."""
     try:
-        return signed_in(request), None
+        return signed_in(request)
     except LoginRequired:
         if console.settings.web.auth != "local":
             raise
-        return None, sign_in_to_resume(console, request, form)
+        return sign_in_to_resume(console, request, form)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -70,12 +71,8 @@ def _verify(stored_hash: str, password: str) -> tuple[bool, str | None]:
 
 @router.post("/login", response_class=HTMLResponse, dependencies=[Depends(csrf_checked)])
 async def login(request: Request, console: ConsoleDep) -> Response:
-    form = await request.form()
-    username = str(form.get("username", "")).strip().lower()
-    password = str(form.get("password", ""))
-    target = safe_next(str(form.get("next", "/")))
-    resume = safe_next(str(form.get("resume", ""))) if form.get("resume") else ""
-    carry = [(k.removeprefix(CARRY), str(v)) for k, v in form.multi_items() if k.startswith(CARRY)]
+    form = SignIn.read_all(await request.form())
+    username = form.username
     address = request.client.host if request.client else "unknown"
     now = console.now()
 
@@ -87,15 +84,21 @@ async def login(request: Request, console: ConsoleDep) -> Response:
                     signin.refusal(uow, user_id, address, now))
 
     user_id, stored_hash, active, refused = await run_in_threadpool(precheck)
-    again = dict(target=target, username=username, carry=carry, resume=resume)
+
+    def again(status: int, error: str) -> Response:
+        """The sign-in page once more, keeping the name typed and any form carried."""
+        return sign_in_page(console, request, status, errors=[FieldError("username", error)],
+                            target=form.target, username=username, carry=form.carry, resume=form.resume_at)
+
     if refused is not None:
         minutes = max(1, round(refused.seconds / 60))
         text = (f"Too many sign-in attempts failed: this account or address is locked for {minutes} "
                 "minute(s). A MAST administrator can lift the lock." if refused.locked else
                 f"Too many sign-in attempts failed. Wait {refused.seconds} second(s) and try again.")
-        return sign_in_page(console, request, 429, errors=[FieldError("username", text)], **again)
+        return again(429, text)
     # argon2 is slow on purpose: in a worker thread, and few at once, so pages keep being served.
-    ok, new_hash = await anyio.to_thread.run_sync(_verify, stored_hash, password, limiter=console.limiter())
+    ok, new_hash = await anyio.to_thread.run_sync(_verify, stored_hash, form.password,
+                                                  limiter=console.limiter())
 
     def record() -> str | None:
         with console.app.uow() as uow:
@@ -117,12 +120,11 @@ async def login(request: Request, console: ConsoleDep) -> Response:
 
     token = await run_in_threadpool(record)
     if token is None:
-        return sign_in_page(console, request, 401, errors=[FieldError(
-            "username", "The user name or password is not right")], **again)
+        return again(401, "The user name or password is not right")
     start_session(request, token)
-    if resume and carry:
-        return console.render(request, "resume.html", resume=resume, carry=carry)
-    return RedirectResponse(target, status_code=303)
+    if form.resume_at and form.carry:
+        return console.render(request, ResumeScreen(resume=form.resume_at, carry=form.carry))
+    return RedirectResponse(form.target, status_code=303)
 
 
 @router.post("/logout", dependencies=[Depends(csrf_checked)])
@@ -142,30 +144,28 @@ def logout(request: Request, console: ConsoleDep) -> Response:
 
 @router.get("/account/password", response_class=HTMLResponse)
 def password_form(request: Request, user: SignedIn, console: ConsoleDep, changed: int = 0) -> Response:
-    return console.render(request, "password.html", errors=[], changed=bool(changed))
+    return console.render(request, PasswordScreen(changed=bool(changed)))
 
 
 @router.post("/account/password", response_class=HTMLResponse, dependencies=[Depends(csrf_checked)])
 async def change_password(request: Request, user: SignedIn, console: ConsoleDep) -> Response:
-    form = await request.form()
-    current, new, again = (str(form.get(name, "")) for name in ("current", "new", "confirm"))
+    form = ChangePassword.read(await request.form())
     with console.app.uow() as uow:
         account = uow.users.get(user.id)
         stored = account.password_hash if account else ""
     errors: list[FieldError] = []
-    ok, _ = await anyio.to_thread.run_sync(_verify, stored, current, limiter=console.limiter())
+    ok, _ = await anyio.to_thread.run_sync(_verify, stored, form.current, limiter=console.limiter())
     if not ok:
         errors.append(FieldError("current", "Your current password is not right"))
-    if new != again:
-        errors.append(FieldError("confirm", "The two new passwords are not the same"))
+    errors += form.problems()
     new_hash = ""
     if not errors:
         try:
-            new_hash = await anyio.to_thread.run_sync(hash_password, new, limiter=console.limiter())
+            new_hash = await anyio.to_thread.run_sync(hash_password, form.new, limiter=console.limiter())
         except PasswordTooWeak:
             errors.append(FieldError("new", "Your new password needs at least 12 characters"))
     if errors:
-        return console.render(request, "password.html", 422, errors=errors, changed=False)
+        return console.render(request, PasswordScreen(errors=errors), 422)
     with console.app.uow() as uow:
         account = uow.users.get(user.id)
         assert account is not None

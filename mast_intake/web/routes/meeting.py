@@ -6,7 +6,6 @@ access keys are listed on the page.
 """
 
 # No "from __future__ import annotations": FastAPI must see the Annotated dependency types.
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Request
@@ -14,8 +13,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from mast_intake.domain.calendar import parse_day
 from mast_intake.web.agenda_rows import agenda_rows
+from mast_intake.web.auth import CurrentUser
 from mast_intake.web.context import Console, ConsoleDep, Reader, not_found
-from mast_intake.web.decision_form import DecisionForm, FieldError
+from mast_intake.web.decision_form import DecisionForm
+from mast_intake.web.forms import FieldError
+from mast_intake.web.page_models import ChairEmptyScreen, ChairScreen
 from mast_intake.web.pages import current_decision, submission_page
 
 router = APIRouter()
@@ -30,14 +32,14 @@ SHORTCUTS = (
 )
 
 
-def _chair(request: Request, console: Console, user: Any, day_text: str, number: int, status: int = 200,
-           form: DecisionForm | None = None, errors: list[FieldError] | None = None,
+def _chair(request: Request, console: Console, user: CurrentUser, day_text: str, number: int,
+           status: int = 200, form: DecisionForm | None = None, errors: list[FieldError] | None = None,
            notice: str = "") -> Response:
     day = parse_day(day_text)  # agenda_rows refuses a day without a meeting (a 400 page)
     with console.app.uow() as uow:
         _, rows = agenda_rows(uow, day, console.settings, console.now())
         if not rows:
-            return console.render(request, "chair_empty.html", day=day)
+            return console.render(request, ChairEmptyScreen(day=day))
         if not 1 <= number <= len(rows):
             raise not_found(f"The meeting of {day.isoformat()} has {len(rows)} cases; there is no "
                             f"case {number}.")
@@ -48,20 +50,20 @@ def _chair(request: Request, console: Console, user: Any, day_text: str, number:
         current = current_decision(page)
         uow.audit.append(user.username, "viewed", "submission", str(submission.id), "meeting mode")
         uow.commit()
-    entry = page["entry"]
+    entry = page.entry
     here = f"/meetings/{day.isoformat()}/chair?case={number}"
-    return console.render(
-        request, "chair.html", status, day=day, row=row, number=number, total=len(rows),
+    return console.render(request, ChairScreen(
+        day=day, row=row, number=number, total=len(rows),
         decided=sum(1 for r in rows if r.case.state == "decided"), page=page,
         previous_case=number - 1 if number > 1 else None,
         next_case=number + 1 if number < len(rows) else None,
         can_decide=user.can("decide") and entry is not None and entry.state in ("on_agenda", "decided"),
         can_defer=user.can("decide") and entry is not None and entry.state == "on_agenda",
         correcting=current is not None, form=form or DecisionForm.from_record(current),
-        errors=errors or [], notice=notice, return_to=here, shortcuts=SHORTCUTS)
+        errors=errors or [], notice=notice, return_to=here, shortcuts=SHORTCUTS), status)
 
 
-def show_chair(request: Request, console: Console, user: Any, target: str, status: int,
+def show_chair(request: Request, console: Console, user: CurrentUser, target: str, status: int,
                form: DecisionForm, errors: list[FieldError]) -> Response:
     """Meeting mode at ``target`` (a /meetings/DATE/chair?case=N path) with a refused form."""
     parts = urlsplit(target)

@@ -6,6 +6,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from mast_intake.web import quarantine
 from mast_intake.web.context import Admin, ConsoleDep, Id, csrf_checked, send_outbox
+from mast_intake.web.forms import RejectMail
+from mast_intake.web.page_models import QuarantineScreen
 
 router = APIRouter()
 
@@ -14,7 +16,7 @@ router = APIRouter()
 def quarantine_list(request: Request, user: Admin, console: ConsoleDep, done: str = "") -> Response:
     with console.app.uow() as uow:
         rows = quarantine.listing(uow, console.settings)
-    return console.render(request, "quarantine.html", rows=rows, done=done)
+    return console.render(request, QuarantineScreen(rows=rows, done=done))
 
 
 @router.post("/quarantine/{row_id}/release", dependencies=[Depends(csrf_checked)])
@@ -26,8 +28,7 @@ def quarantine_release(row_id: Id, user: Admin, console: ConsoleDep) -> Response
 @router.post("/quarantine/{row_id}/reject", dependencies=[Depends(csrf_checked)])
 async def quarantine_reject(request: Request, row_id: Id, background: BackgroundTasks, user: Admin,
                             console: ConsoleDep) -> Response:
-    form = await request.form()
-    outcome = quarantine.reject(console.app, row_id, user.username, str(form.get("reply", "")).strip(),
-                                form.get("send_reply") == "yes")
+    form = RejectMail.read(await request.form())
+    outcome = quarantine.reject(console.app, row_id, user.username, form.reply, form.send_reply)
     background.add_task(send_outbox, console.app)
     return RedirectResponse(f"/quarantine?done={outcome}", status_code=303)

@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse, Response
 from mast_intake.reports.service import build_report, export_report
 from mast_intake.web.auth import CurrentUser
 from mast_intake.web.context import ConsoleDep, Forbidden, SignedIn, bad_request
-from mast_intake.web.decision_form import FieldError
+from mast_intake.web.forms import FieldError
+from mast_intake.web.page_models import ReportsScreen
 from mast_intake.web.reports import charts_for, period
 
 router = APIRouter()
@@ -37,9 +38,9 @@ def reports(request: Request, user: Allowed, console: ConsoleDep, start: str = "
         uow.audit.append(user.username, "viewed", "report", f"{first}..{last}")
         uow.commit()
     errors = [FieldError("start", error)] if error else []
-    return console.render(request, "reports.html", 400 if error else 200, report=report,
-                          charts=charts_for(report), error=error, errors=errors,
-                          start=first.isoformat(), end=last.isoformat())
+    page = ReportsScreen(report=report, charts=charts_for(report), error=error, errors=errors,
+                         start=first.isoformat(), end=last.isoformat())
+    return console.render(request, page, 400 if error else 200)
 
 
 @router.get("/reports.csv")

@@ -2,7 +2,6 @@
 
 # No "from __future__ import annotations": FastAPI must see the Annotated dependency types.
 import re
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Request
@@ -10,11 +9,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from mast_intake.domain.decisions import DecisionRecord
 from mast_intake.domain.errors import DecisionInvalid, DomainError, InvalidTransition
+from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.notifier.case_record import case_record_template, render_case_record
 from mast_intake.notifier.decisions import case_note_view, record_correction, record_decision
 from mast_intake.notifier.meetings import defer_case
 from mast_intake.storage.errors import NotFound
-from mast_intake.web.auth import ROLE_LABELS
+from mast_intake.web.auth import ROLE_LABELS, CurrentUser
 from mast_intake.web.context import (
     Console,
     ConsoleDep,
@@ -24,17 +24,19 @@ from mast_intake.web.context import (
     Reader,
     csrf_checked,
     not_found,
-    safe_next,
     send_outbox,
 )
-from mast_intake.web.decision_form import DecisionForm, FieldError, field_errors, parse_decision_form
+from mast_intake.web.decision_form import DecisionForm, field_errors, parse_decision_form
+from mast_intake.web.forms import FieldError, ReturnTo
+from mast_intake.web.page_models import SubmissionScreen
 from mast_intake.web.pages import current_decision, submission_page
 from mast_intake.web.routes.auth import user_or_resume
 
 router = APIRouter()
 
 
-def show_submission(request: Request, console: Console, user: Any, submission_id: int, status_code: int = 200,
+def show_submission(request: Request, console: Console, user: CurrentUser, submission_id: int,
+                    status_code: int = 200,
                     form: DecisionForm | None = None, errors: list[FieldError] | None = None,
                     notice: str = "") -> Response:
     """The submission page, with the decision form as left (or empty)."""
@@ -49,17 +51,18 @@ def show_submission(request: Request, console: Console, user: Any, submission_id
         uow.audit.append(user.username, "viewed", "submission", str(submission_id))
         uow.commit()
     held = app.attachments is not None and app.attachments.exists(submission_id, submission.sha256)
-    entry = page["entry"]
-    can_decide = user.can("decide") and entry is not None and entry.state in ("on_agenda", "decided")
-    return console.render(request, "submission.html", status_code, page=page, held=held,
-                          can_decide=can_decide,
-                          can_defer=user.can("decide") and entry is not None and entry.state == "on_agenda",
-                          correcting=current is not None, case_record=case_record,
-                          form=form or DecisionForm.from_record(current), errors=errors or [], notice=notice,
-                          return_to=f"/submissions/{submission_id}")
+    entry = page.entry
+    return console.render(request, SubmissionScreen(
+        page=page, held=held,
+        can_decide=user.can("decide") and entry is not None and entry.state in ("on_agenda", "decided"),
+        can_defer=user.can("decide") and entry is not None and entry.state == "on_agenda",
+        correcting=current is not None, case_record=case_record,
+        form=form or DecisionForm.from_record(current),
+        errors=errors or [], notice=notice, return_to=f"/submissions/{submission_id}"), status_code)
 
 
-def case_record_text(console: Console, uow: Any, submission_id: int, current: DecisionRecord) -> str:
+def case_record_text(console: Console, uow: SqlUnitOfWork, submission_id: int,
+                     current: DecisionRecord) -> str:
     """The case-record block of the decision standing, as the case note carries it."""
     return render_case_record(case_note_view(uow, submission_id, current),
                               case_record_template(console.settings.case_record_template))
@@ -93,12 +96,7 @@ def original(request: Request, submission_id: Id, user: Reader, console: Console
     })
 
 
-def _return_to(form: Any, submission_id: int) -> str:
-    target = safe_next(str(form.get("return_to", "")))
-    return target if target != "/" else f"/submissions/{submission_id}"
-
-
-def _with(target: str, **params: Any) -> str:
+def _with(target: str, **params: int | None) -> str:
     joiner = "&" if "?" in target else "?"
     return target + joiner + "&".join(f"{k}={v}" for k, v in params.items())
 
@@ -109,12 +107,12 @@ async def decide(request: Request, submission_id: Id, background: BackgroundTask
                  console: ConsoleDep) -> Response:
     form = await request.form()
     # Not a dependency: when the session has ended, the sign-in page keeps what was typed.
-    user, sign_in = user_or_resume(console, request, form)
-    if sign_in is not None:
-        return sign_in
+    user = user_or_resume(console, request, form)
+    if isinstance(user, Response):
+        return user
     if not user.can("decide"):
         raise Forbidden()
-    target = _return_to(form, submission_id)
+    target = ReturnTo.read(form).target(submission_id)
     with console.app.uow() as uow:
         entry = uow.agenda.for_submission(submission_id)
         correcting = entry is not None and entry.state == "decided"
@@ -135,7 +133,7 @@ async def decide(request: Request, submission_id: Id, background: BackgroundTask
                                              console.settings, actor=user.username)
                 uow.commit()
         except DecisionInvalid as exc:
-            errors = field_errors(exc.problems)
+            errors = field_errors(exc.found)
         except DomainError as exc:
             status, errors = 409, [FieldError("level-low", f"{str(exc)[:1].upper()}{str(exc)[1:]}")]
     if errors:
@@ -153,8 +151,7 @@ async def decide(request: Request, submission_id: Id, background: BackgroundTask
 async def defer(request: Request, submission_id: Id, user: Reader, console: ConsoleDep) -> Response:
     if not user.can("decide"):
         raise Forbidden()
-    form = await request.form()
-    target = _return_to(form, submission_id)
+    target = ReturnTo.read(await request.form()).target(submission_id)
     with console.app.uow() as uow:
         if uow.agenda.for_submission(submission_id) is None:
             raise not_found(f"There is no case MAST-{submission_id} on an agenda.")

@@ -7,7 +7,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from mast_intake.domain.decisions import Action, DecisionRecord, check, correction_of, problems
+from mast_intake.domain.decisions import (
+    Action,
+    DecisionRecord,
+    check,
+    correction_of,
+    field_problems,
+    problems,
+)
 from mast_intake.domain.enums import CaseStatus, Level, NrmOutcome
 from mast_intake.domain.errors import DecisionInvalid
 from mast_intake.domain.history import choose_previous, compare
@@ -155,3 +162,15 @@ def test_a_correction_keeps_every_field_not_changed_and_needs_a_reason() -> None
     with pytest.raises(ValueError, match="cannot be corrected"):
         correction_of(current, {"decided_at": NOW}, reason="x", decided_by="Kim", decided_by_role="",
                       decided_at=NOW)
+
+
+def test_each_problem_names_the_record_field_it_is_about() -> None:
+    incomplete = record(level_rationale="", actions=(Action("Fictional action", ""),),
+                        nrm=NrmOutcome.NOT_REFERRED, nrm_reason="")
+    found = field_problems(incomplete)
+    assert [(p.field, p.action) for p in found] == [("level_rationale", None), ("actions", 1),
+                                                    ("nrm_reason", None)]
+    assert [p.message for p in found] == problems(incomplete)
+    with pytest.raises(DecisionInvalid) as raised:
+        check(record(level_rationale=""))
+    assert [p.field for p in raised.value.found] == ["level_rationale"]

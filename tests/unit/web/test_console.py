@@ -115,8 +115,8 @@ def test_coordinator_records_a_decision_and_the_case_note_is_sent(console: Conso
     assert "D-1" not in correction and "corrects the earlier MAST case note for MAST-1 of" in correction
     assert "Why it was corrected: Level typed wrongly." in correction
     with console.app.uow() as uow:
-        history = submission_page(uow, uow.submissions.get(1))["decisions"]
-    assert [d["correction_reason"] for d in history] == ["", "Level typed wrongly."]
+        history = submission_page(uow, uow.submissions.get(1)).decisions
+    assert [d.correction_reason for d in history] == ["", "Level typed wrongly."]
     page = console.client.get("/submissions/1").text
     assert "Why it was corrected:</strong> Level typed wrongly." in page and "(corrects D-1)" in page
     assert "Agreed risk level: Medium" in page  # the case record follows the correction
@@ -257,3 +257,12 @@ def test_the_record_rules_point_at_their_fields(console: Console) -> None:
     assert "closure review" in response.text
     with console.app.uow() as uow:
         assert uow.agenda.for_submission(1).state == "on_agenda"
+
+
+def test_changing_an_account_that_does_not_exist_says_so(console: Console) -> None:
+    console.login("ada.admin")
+    token = console.csrf("/users")
+    for path in ("/users/999", "/users/999/sign-out"):
+        response = console.client.post(path, data={"csrf_token": token, "role": "member"})
+        assert response.status_code == 404 and "There is no such account" in response.text, path
+        assert 'href="#new-username"' in response.text

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from mast_intake.domain.decisions import Action, DecisionRecord
+from mast_intake.domain.decisions import Action, DecisionRecord, field_problems
 from mast_intake.domain.enums import CaseStatus, Level, NrmOutcome
+from mast_intake.domain.errors import Problem
 from mast_intake.web.decision_form import DecisionForm, parse_decision_form, problem_field
 
 
@@ -41,9 +42,27 @@ def test_a_correction_form_posted_unchanged_keeps_every_field_and_every_action()
 
 
 def test_domain_problems_point_at_their_fields() -> None:
-    assert problem_field("Give the rationale for the agreed risk level.") == "level_rationale"
-    assert problem_field("Action 3 needs both what is to be done and who owns it.") == "action_3"
-    assert problem_field("Say why an NRM referral was considered and not made.") == "nrm_reason"
+    # By the field the problem names, never by its words.
+    assert problem_field(Problem("level_rationale", "Reworded.")) == "level_rationale"
+    assert problem_field(Problem("actions", "Reworded.", action=3)) == "action_3"
+    assert problem_field(Problem("nrm_reason", "Reworded.")) == "nrm_reason"
+    assert problem_field(Problem("decided_by", "Not a field of the form.")) == "level-low"
     _, errors = parse_decision_form({"level": "low", "case_status": "added", "nrm": "not_applicable"},
                                     correcting=True)
     assert {e.field_id for e in errors} == {"level_rationale", "correction_reason"}
+
+
+def test_every_problem_of_an_empty_record_names_a_field_of_the_form_or_the_record() -> None:
+    record = DecisionRecord(level=Level.LOW, case_status=CaseStatus.CLOSED_AFTER_REVIEW, decided_by="",
+                            decided_at=datetime.now(UTC), actions=(Action("", "Owner"),),
+                            nrm=NrmOutcome.REFERRED, police_systems_updated=False, corrects_decision_id=1)
+    fields = [problem_field(p) for p in field_problems(record)]
+    assert fields == ["level_rationale", "level-low", "action_1", "nrm_referral_date", "nrm_first_responder",
+                      "police_systems_updated", "correction_reason"]
+
+
+def test_a_form_field_named_like_a_gathered_one_is_ignored() -> None:
+    kept, errors = parse_decision_form({"actions": "not a list", "action_dues": "x", "level": " low ",
+                                        "tier1": "yes", "police_systems_updated": "no"}, correcting=False)
+    assert kept.level == "low" and kept.tier1 and not kept.police_systems_updated
+    assert kept.actions == [("", "")] * 5 and {e.field_id for e in errors} == {"status-added", "nrm-referred"}
