@@ -13,7 +13,6 @@ from mast_intake.intake.across_tools import AcrossTools
 from mast_intake.intake.mailbox import Mailbox
 from mast_intake.intake.poll import PollContext
 from mast_intake.intake.sender_verification import SenderVerifier, build_sender_verifier
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.finding import Finding
 from mast_intake.notifier.case_record import case_record_template
@@ -28,6 +27,7 @@ from mast_intake.protection.subject_access import load_attachment
 from mast_intake.storage import make_engine, make_session_factory
 from mast_intake.storage.integrity import prepare_database
 from mast_intake.storage.sealing import PlainText, Sealer
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 from mast_intake.validation import CheckOptions, run_checks
 
 

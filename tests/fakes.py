@@ -14,23 +14,14 @@ from typing import Any, Self, TypeVar
 
 import sqlalchemy as sa
 
-from mast_intake.domain.agenda import Deferral
+from mast_intake.domain.agenda import REPLACEABLE_STATES, WAITING_STATES, Deferral, check_transition
 from mast_intake.domain.decisions import Action, DecisionRecord, check_decision_allowed, check_decision_values
 from mast_intake.domain.enums import CaseStatus, Level, NrmOutcome
+from mast_intake.domain.history import choose_previous, history_order
+from mast_intake.domain.names import normalise_name
 from mast_intake.intake.unit_of_work import AbstractUnitOfWork
-from mast_intake.storage.errors import InvalidTransition, LeaseLost, NotFound
-from mast_intake.storage.repositories import (
+from mast_intake.models.rows import (
     OUTBOX_KINDS,
-    REPLACEABLE_STATES,
-    WAITING_STATES,
-    Clock,
-    check_error_kind,
-    check_transition,
-    choose_previous,
-    history_order,
-    normalise_name,
-)
-from mast_intake.storage.tables import (
     AgendaDeferral,
     AgendaEntry,
     AuditLog,
@@ -41,10 +32,12 @@ from mast_intake.storage.tables import (
     Outbox,
     PollRun,
     ProcessedMail,
-    StorageModel,
     Submission,
     utc_now,
 )
+from mast_intake.models.rows.base import StorageModel
+from mast_intake.storage.errors import InvalidTransition, LeaseLost, NotFound
+from mast_intake.storage.repositories.base import Clock, check_error_kind
 
 
 class FakeClock:

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from mast_intake.domain.agenda import Deferral
 from mast_intake.intake.unit_of_work import AbstractUnitOfWork
+from mast_intake.models.rows import AgendaEntry, Submission
 from mast_intake.storage.errors import DecisionNotAllowed, InvalidTransition, LeaseLost
-from mast_intake.storage.tables import AgendaEntry, Submission
 from tests.fakes import FakeClock
 
 NewUow = Callable[[], AbstractUnitOfWork]

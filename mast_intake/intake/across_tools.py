@@ -17,14 +17,14 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from mast_intake.config.settings import Settings
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.codec import record_from_storage
 from mast_intake.models.finding import Finding
+from mast_intake.models.rows import Child, Submission
 from mast_intake.notifier.compose import Envelope, compose_alert
 from mast_intake.notifier.views import AlertView
-from mast_intake.storage.fingerprints import FingerprintRepository
-from mast_intake.storage.tables import Child, Submission
+from mast_intake.storage.repositories.fingerprints import FingerprintRepository
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 from mast_intake.validation import CheckOptions, run_checks
 from mast_intake.validation.history import (
     History,

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mast_intake.config.settings import Settings
+from mast_intake.domain.names import split_names
 from mast_intake.domain.reference import format_reference
 from mast_intake.intake.across_tools import AcrossTools
 from mast_intake.intake.crashpoints import crashpoint
@@ -51,7 +52,6 @@ from mast_intake.models.codec import record_to_storage
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.notifier.replies import ReadTool, compose_handled_by_hand, compose_replies
 from mast_intake.protection.attachments import AttachmentStore
-from mast_intake.storage.repositories import split_names
 
 log = logging.getLogger(__name__)
 

@@ -22,6 +22,7 @@ from mast_intake.domain.reference import format_reference
 from mast_intake.domain.review import review_due
 from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.models.codec import finding_from_dict, record_from_storage
+from mast_intake.models.rows import AgendaEntry
 from mast_intake.notifier.agenda import (
     calendar_of,
     case_flags,
@@ -33,7 +34,6 @@ from mast_intake.notifier.agenda import (
 from mast_intake.notifier.compose import Envelope, compose_agenda
 from mast_intake.notifier.replies import finding_view, score_view
 from mast_intake.notifier.views import AgendaCaseView, AgendaView
-from mast_intake.storage.tables import AgendaEntry
 
 _CLOSURE = re.compile(
     r"\b(?:close|closing|closure)\b[^.]{0,60}\b(?:case|cse|flag|status|marker)\b"

@@ -20,7 +20,6 @@ from collections.abc import Callable
 from typing import Any
 
 from mast_intake.intake.across_tools import refingerprint
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.protection.attachments import AttachmentStore
 from mast_intake.protection.crypto import (
     AesGcmSealer,
@@ -29,8 +28,9 @@ from mast_intake.protection.crypto import (
     is_sealed,
 )
 from mast_intake.protection.fingerprint_keys import ring_fingerprint_keys
-from mast_intake.storage.repositories import DataProtectionRepository
+from mast_intake.storage.repositories.protection import DataProtectionRepository
 from mast_intake.storage.sealing import Sealer
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 

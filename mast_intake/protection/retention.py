@@ -31,9 +31,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from mast_intake.config.settings import Settings
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.protection.attachments import AttachmentStore
 from mast_intake.protection.keys import protection_repository
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -20,10 +20,10 @@ from datetime import date, datetime
 from typing import Any
 
 from mast_intake.config.settings import Settings
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.protection.attachments import AttachmentStore, StoredAttachment
 from mast_intake.protection.keys import protection_repository
 from mast_intake.storage.errors import NotFound
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 
 NOT_COVERED = (
     "Emails already sent are not included: the service keeps them only until the mail retention "

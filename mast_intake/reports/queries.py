@@ -14,10 +14,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
+from mast_intake.models.rows import Child, Decision, Submission, ToolFact
 from mast_intake.reports.figures import AWAITING, ToolFacts, age_band, sex_of, team_of
 from mast_intake.storage.sealing import Sealer
-from mast_intake.storage.tables import Child, Decision, Submission, ToolFact
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 
 _S, _D, _C, _F = Submission.__table__, Decision.__table__, Child.__table__, ToolFact.__table__
 CHUNK = 500

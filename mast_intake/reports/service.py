@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.reports.export import audited_export, to_csv, to_text
 from mast_intake.reports.figures import Report, compute
 from mast_intake.reports.queries import reviews_overdue, tool_facts
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 
 
 def build_report(uow: SqlUnitOfWork, start: date, end: date, today: date) -> Report:

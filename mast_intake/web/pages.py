@@ -15,14 +15,14 @@ from markupsafe import Markup, escape
 
 from mast_intake.domain.decisions import DecisionRecord
 from mast_intake.domain.enums import AgendaState, CaseStatus, NrmOutcome
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.codec import finding_from_dict, record_from_storage
 from mast_intake.models.finding import Severity
 from mast_intake.models.form import DETAILS, ITEMS, SECTIONS
+from mast_intake.models.rows import Submission
 from mast_intake.notifier.replies import finding_view, score_view
 from mast_intake.notifier.views import REJECTION_TITLES, FindingView, band_label, item_label
-from mast_intake.storage.tables import Submission
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 from mast_intake.web.changes import Changes, compare
 from mast_intake.web.chart import Point, score_chart
 

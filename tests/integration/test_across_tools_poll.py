@@ -13,11 +13,11 @@ import sqlalchemy as sa
 from mast_intake.bootstrap import bootstrap
 from mast_intake.config.settings import Settings
 from mast_intake.intake.poll import poll_once
+from mast_intake.models.rows import Submission, TextFingerprint
 from mast_intake.protection.crypto import new_key
 from mast_intake.protection.keys import protection_repository, rotate_keys
 from mast_intake.scheduler import send_outbox
-from mast_intake.storage.fingerprints import FingerprintRepository
-from mast_intake.storage.tables import Submission, TextFingerprint
+from mast_intake.storage.repositories.fingerprints import FingerprintRepository
 from tests.fixtures.factory import base_spec, build_form
 from tests.mail_factory import drop, email_with
 

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from mast_intake.models.rows import APPEND_ONLY, metadata
 from mast_intake.storage import current_revision, head_revision, make_engine, make_session_factory, upgrade
-from mast_intake.storage.repositories import DecisionRepository
+from mast_intake.storage.repositories.decisions import DecisionRepository
 from mast_intake.storage.schema import downgrade, migrate
-from mast_intake.storage.tables import APPEND_ONLY, metadata
 
 
 def test_upgrade_creates_every_table(tmp_path: Path) -> None:

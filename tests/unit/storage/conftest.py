@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.storage import make_engine, make_session_factory, migrate
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 from tests.fakes import FakeClock, FakeDatabase, FakeUnitOfWork
 
 

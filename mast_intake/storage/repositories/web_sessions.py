@@ -12,8 +12,8 @@ from datetime import datetime
 
 from sqlmodel import col, delete, select
 
-from mast_intake.storage.repositories import _Repository
-from mast_intake.storage.tables import SignInThrottle, WebSession
+from mast_intake.models.rows import SignInThrottle, WebSession
+from mast_intake.storage.repositories.base import SqlRepository
 
 
 def token_hash(token: str) -> str:
@@ -21,7 +21,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class WebSessionRepository(_Repository):
+class WebSessionRepository(SqlRepository):
     """Signed-in sessions: started at sign-in, ended by sign-out, timeout or an administrator."""
 
     def start(self, user_id: int) -> str:
@@ -65,7 +65,7 @@ class WebSessionRepository(_Repository):
         return len(self.session.exec(select(WebSession.id).where(WebSession.user_id == user_id)).all())
 
 
-class SignInThrottleRepository(_Repository):
+class SignInThrottleRepository(SqlRepository):
     """Failure counts per key (``account:<id>`` or ``address:<ip>``); the rules live in the web layer."""
 
     def get(self, key: str) -> SignInThrottle | None:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from mast_intake.storage.repositories import _insert_for, _Repository
-from mast_intake.storage.tables import TextFingerprint
+from mast_intake.models.rows import TextFingerprint
+from mast_intake.storage.repositories.base import SqlRepository, insert_for
 
 # Well under every database's limit on bound parameters in one statement.
 CHUNK = 500
@@ -28,7 +28,7 @@ class FingerprintMatch:
     submission_id: int | None
 
 
-class FingerprintRepository(_Repository):
+class FingerprintRepository(SqlRepository):
     """Keyed fingerprints of parsed tools, by submission and child."""
 
     def add(self, submission_id: int, child_id: int, digests: Iterable[str]) -> int:
@@ -38,7 +38,7 @@ class FingerprintRepository(_Repository):
         if rows:
             # One statement with the rows as parameters (executemany): it is compiled once and
             # cached, where a many-row VALUES clause is compiled anew for every tool.
-            statement = _insert_for(self.session, TextFingerprint.__table__).on_conflict_do_nothing(
+            statement = insert_for(self.session, TextFingerprint.__table__).on_conflict_do_nothing(
                 index_elements=["submission_id", "digest"])
             self.session.execute(statement, rows)
         return len(rows)
