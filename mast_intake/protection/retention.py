@@ -31,9 +31,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from mast_intake.config.settings import Settings
+from mast_intake.ports import UnitOfWork
 from mast_intake.protection.attachments import AttachmentStore
-from mast_intake.protection.keys import protection_repository
-from mast_intake.storage.unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -92,14 +91,14 @@ def _old_files(folder: Path, cutoff: float) -> list[Path]:
     return [p for p in folder.iterdir() if p.is_file() and p.stat().st_mtime < cutoff]
 
 
-def purge(uow_factory: Callable[[], SqlUnitOfWork], settings: Settings, store: AttachmentStore,
+def purge(uow_factory: Callable[[], UnitOfWork], settings: Settings, store: AttachmentStore,
           now: datetime, dry_run: bool = False, actor: str = RETENTION_ACTOR) -> PurgeReport:
     """Apply the retention rules as of ``now``; with ``dry_run``, only report what is due."""
     rules = settings.retention
     report = PurgeReport(dry_run=dry_run)
     to_delete_files: list[Path] = []
     with uow_factory() as uow:
-        repo = protection_repository(uow)
+        repo = uow.protection
         if rules.attachment_days > 0:
             for sid, sha, received, state, updated, decided in repo.attachment_anchors():
                 anchor = attachment_anchor(state, updated, decided, received)

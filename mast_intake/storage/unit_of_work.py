@@ -8,28 +8,54 @@ from typing import Self
 
 from sqlmodel import Session
 
-from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.models.rows import utc_now
-from mast_intake.storage.repositories.accounts import UserRepository
-from mast_intake.storage.repositories.agenda import AgendaRepository
-from mast_intake.storage.repositories.audit import AuditRepository, MeetingRepository, PollRunRepository
-from mast_intake.storage.repositories.base import Clock
-from mast_intake.storage.repositories.children import ChildRepository
-from mast_intake.storage.repositories.decisions import DecisionRepository
-from mast_intake.storage.repositories.mail import ProcessedMailRepository
-from mast_intake.storage.repositories.outbox import OutboxRepository
-from mast_intake.storage.repositories.submissions import SubmissionRepository
-from mast_intake.storage.repositories.web_sessions import SignInThrottleRepository, WebSessionRepository
-from mast_intake.storage.sealing import PlainText, Sealer
+from mast_intake.ports.clock import Clock
+from mast_intake.ports.sealing import PlainText, Sealer
+from mast_intake.storage.repositories.accounts import SqlUserRepository
+from mast_intake.storage.repositories.agenda import SqlAgendaRepository
+from mast_intake.storage.repositories.audit import (
+    SqlAuditRepository,
+    SqlMeetingRepository,
+    SqlPollRunRepository,
+)
+from mast_intake.storage.repositories.children import SqlChildRepository
+from mast_intake.storage.repositories.decisions import SqlDecisionRepository
+from mast_intake.storage.repositories.fingerprints import SqlFingerprintRepository
+from mast_intake.storage.repositories.mail import SqlProcessedMailRepository
+from mast_intake.storage.repositories.outbox import SqlOutboxRepository
+from mast_intake.storage.repositories.protection import SqlDataProtectionRepository
+from mast_intake.storage.repositories.reports import SqlReportRepository
+from mast_intake.storage.repositories.submissions import SqlSubmissionRepository
+from mast_intake.storage.repositories.web_sessions import (
+    SqlSignInThrottleRepository,
+    SqlWebSessionRepository,
+)
 
 
-class SqlUnitOfWork(AbstractUnitOfWork):
-    """The unit of work over a SQLAlchemy session from ``session_factory``.
+class SqlUnitOfWork:
+    """The :class:`~mast_intake.ports.UnitOfWork` over a SQLAlchemy session from ``session_factory``.
 
     ``session_factory`` comes from ``storage.make_session_factory(engine)``. ``sealer`` is the
     encryption-at-rest hook the repositories write free text through (plain text by default);
-    ``clock`` gives "now" as an aware UTC datetime (tests pass a fixed one).
+    ``clock`` gives "now" as an aware UTC datetime (tests pass a fixed one). Besides the port's
+    repositories it holds the web console's: ``users``, ``web_sessions``, ``sign_in_throttle``.
     """
+
+    mail: SqlProcessedMailRepository
+    children: SqlChildRepository
+    submissions: SqlSubmissionRepository
+    agenda: SqlAgendaRepository
+    decisions: SqlDecisionRepository
+    outbox: SqlOutboxRepository
+    audit: SqlAuditRepository
+    poll_runs: SqlPollRunRepository
+    meetings: SqlMeetingRepository
+    fingerprints: SqlFingerprintRepository
+    protection: SqlDataProtectionRepository
+    reports: SqlReportRepository
+    users: SqlUserRepository
+    web_sessions: SqlWebSessionRepository
+    sign_in_throttle: SqlSignInThrottleRepository
 
     def __init__(
         self,
@@ -47,19 +73,22 @@ class SqlUnitOfWork(AbstractUnitOfWork):
             raise RuntimeError("this unit of work is already open")
         self.session = session = self.session_factory()
         args = (session, self.sealer, self.clock)
-        self.mail = ProcessedMailRepository(*args)
-        self.children = ChildRepository(*args)
-        self.submissions = SubmissionRepository(*args)
-        self.agenda = AgendaRepository(*args)
-        self.decisions = DecisionRepository(*args)
-        self.outbox = OutboxRepository(*args)
-        self.audit = AuditRepository(*args)
-        self.poll_runs = PollRunRepository(*args)
-        self.meetings = MeetingRepository(*args)
-        self.users = UserRepository(*args)
-        self.web_sessions = WebSessionRepository(*args)
-        self.sign_in_throttle = SignInThrottleRepository(*args)
-        return super().__enter__()
+        self.mail = SqlProcessedMailRepository(*args)
+        self.children = SqlChildRepository(*args)
+        self.submissions = SqlSubmissionRepository(*args)
+        self.agenda = SqlAgendaRepository(*args)
+        self.decisions = SqlDecisionRepository(*args)
+        self.outbox = SqlOutboxRepository(*args)
+        self.audit = SqlAuditRepository(*args)
+        self.poll_runs = SqlPollRunRepository(*args)
+        self.meetings = SqlMeetingRepository(*args)
+        self.fingerprints = SqlFingerprintRepository(*args)
+        self.protection = SqlDataProtectionRepository(*args)
+        self.reports = SqlReportRepository(*args)
+        self.users = SqlUserRepository(*args)
+        self.web_sessions = SqlWebSessionRepository(*args)
+        self.sign_in_throttle = SqlSignInThrottleRepository(*args)
+        return self
 
     def __exit__(
         self,
@@ -68,7 +97,8 @@ class SqlUnitOfWork(AbstractUnitOfWork):
         tb: TracebackType | None,
     ) -> None:
         try:
-            super().__exit__(exc_type, exc, tb)
+            if self.session is not None:
+                self.session.rollback()
         finally:
             if self.session is not None:
                 self.session.close()
@@ -80,7 +110,9 @@ class SqlUnitOfWork(AbstractUnitOfWork):
         return self.session
 
     def commit(self) -> None:
+        """Make everything done in the block since the last commit permanent."""
         self._open_session().commit()
 
     def rollback(self) -> None:
+        """Discard everything done in the block since the last commit."""
         self._open_session().rollback()

@@ -23,7 +23,7 @@ from cryptography.x509.oid import NameOID
 
 from mast_intake.config.settings import ConfigError, SmtpSettings
 from mast_intake.notifier.adapters.smtp import SmtpMailer
-from mast_intake.notifier.mailer import MailerError
+from mast_intake.ports.mailer import MailerError
 
 TEST_USER, TEST_PASSWORD = "mast-sender", "fictional-smtp-password"
 

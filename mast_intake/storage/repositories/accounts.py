@@ -11,7 +11,7 @@ from mast_intake.models.rows import (
 from mast_intake.storage.repositories.base import SqlRepository
 
 
-class UserRepository(SqlRepository):
+class SqlUserRepository(SqlRepository):
     """Accounts of the web console. The caller hashes passwords; nothing here sees one in clear."""
 
     def add(self, username: str, role: str, password_hash: str, display_name: str = "") -> WebUser:

@@ -15,7 +15,7 @@ from mast_intake.models.rows import (
     Child,
     Submission,
 )
-from mast_intake.storage.errors import NotFound
+from mast_intake.ports.errors import NotFound
 from mast_intake.storage.repositories.base import SqlRepository
 
 
@@ -24,7 +24,7 @@ def _deferral(row: AgendaDeferral) -> Deferral:
     return Deferral(row.agenda_entry_id, row.from_date, row.to_date, row.deferred_by, row.created_at)
 
 
-class AgendaRepository(SqlRepository):
+class SqlAgendaRepository(SqlRepository):
     """The MAST queue: one entry per parsed submission, through its states.
 
     The states and moves are ``mast_intake.domain.agenda``'s. A newer tool for the same child
@@ -195,7 +195,7 @@ class AgendaRepository(SqlRepository):
         return self._lock(entry_id)
 
     def mark_decided(self, entry: AgendaEntry) -> AgendaEntry:
-        """Record that the meeting decided the entry (done by DecisionRepository.record too)."""
+        """Record that the meeting decided the entry (done by SqlDecisionRepository.record too)."""
         entry = self._lock(entry)
         check_transition(entry, "decided")
         entry.state, entry.updated_at = "decided", self.clock()

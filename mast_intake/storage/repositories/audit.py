@@ -12,11 +12,11 @@ from mast_intake.models.rows import (
     Meeting,
     PollRun,
 )
-from mast_intake.storage.errors import NotFound
+from mast_intake.ports.errors import NotFound
 from mast_intake.storage.repositories.base import SqlRepository, check_error_kind, insert_for
 
 
-class AuditRepository(SqlRepository):
+class SqlAuditRepository(SqlRepository):
     """The audit trail. Append-only, and ``detail`` must never hold anything about a child."""
 
     def append(
@@ -60,7 +60,7 @@ class AuditRepository(SqlRepository):
         return [*self.session.exec(statement.order_by(col(AuditLog.id).desc()).limit(limit))]
 
 
-class PollRunRepository(SqlRepository):
+class SqlPollRunRepository(SqlRepository):
     """One row per mailbox poll, for ``mast-intake status``."""
 
     def start(self, worker_id: str) -> PollRun:
@@ -90,7 +90,7 @@ class PollRunRepository(SqlRepository):
         return list(self.session.exec(select(PollRun).order_by(col(PollRun.id).desc()).limit(limit)))
 
 
-class MeetingRepository(SqlRepository):
+class SqlMeetingRepository(SqlRepository):
     """MAST meeting days, so that each meeting's agenda is sent exactly once."""
 
     def get_or_create(self, meeting_date: date) -> Meeting:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,9 +12,8 @@ from sqlmodel import Session
 from mast_intake.models.rows import (
     utc_now,
 )
-from mast_intake.storage.sealing import PlainText, Sealer
-
-Clock = Callable[[], datetime]
+from mast_intake.ports.clock import Clock
+from mast_intake.ports.sealing import PlainText, Sealer
 
 # An exception class name, possibly dotted: nothing that could carry the words of a message.
 _ERROR_KIND = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,127}")

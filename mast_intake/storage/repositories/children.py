@@ -12,11 +12,11 @@ from mast_intake.models.rows import (
     Child,
     ChildAlias,
 )
+from mast_intake.ports.sealing import lookup_keys
 from mast_intake.storage.repositories.base import SqlRepository, insert_for
-from mast_intake.storage.sealing import lookup_keys
 
 
-class ChildRepository(SqlRepository):
+class SqlChildRepository(SqlRepository):
     """Children, recognised across submissions by normalised name (or a known alias) and date of birth.
 
     Names are matched in their :func:`normalise_name` form, through the sealer's ``lookup_key``

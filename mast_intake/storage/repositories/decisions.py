@@ -20,7 +20,7 @@ from mast_intake.models.rows import (
     Decision,
     Submission,
 )
-from mast_intake.storage.repositories.agenda import AgendaRepository
+from mast_intake.storage.repositories.agenda import SqlAgendaRepository
 from mast_intake.storage.repositories.base import SqlRepository
 
 # Decision columns holding free text, sealed at rest.
@@ -28,7 +28,7 @@ SEALED_DECISION_COLUMNS = ("recommendations", "actions_json", "level_rationale",
                            "nrm_first_responder", "nrm_reason", "disruption", "correction_reason")
 
 
-class DecisionRepository(SqlRepository):
+class SqlDecisionRepository(SqlRepository):
     """What MAST decided. Append-only: there is no way here to change or remove a decision.
 
     A decision may be recorded for an entry ``on_agenda`` (the entry becomes ``decided``); after
@@ -67,7 +67,7 @@ class DecisionRepository(SqlRepository):
         ``nrm`` must be among the value lists of ``domain.enums`` (ValueError otherwise).
         """
         check_decision_values(level, case_status, nrm, actions)
-        agenda = AgendaRepository(self.session, self.sealer, self.clock)
+        agenda = SqlAgendaRepository(self.session, self.sealer, self.clock)
         # The lock makes two people deciding at once take turns: the second sees "decided".
         locked = agenda._lock(entry)
         corrects = (

@@ -8,27 +8,19 @@ erasure need no change.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlmodel import col
 
-from mast_intake.models.rows import TextFingerprint
+from mast_intake.models.rows import Submission, TextFingerprint
+from mast_intake.models.stored import FingerprintMatch
 from mast_intake.storage.repositories.base import SqlRepository, insert_for
 
 # Well under every database's limit on bound parameters in one statement.
 CHUNK = 500
 
 
-@dataclass(frozen=True)
-class FingerprintMatch:
-    """A fingerprint also found in a tool about another child (the tool's id, when asked for)."""
-
-    digest: str
-    child_id: int
-    submission_id: int | None
-
-
-class FingerprintRepository(SqlRepository):
+class SqlFingerprintRepository(SqlRepository):
     """Keyed fingerprints of parsed tools, by submission and child."""
 
     def add(self, submission_id: int, child_id: int, digests: Iterable[str]) -> int:
@@ -43,11 +35,10 @@ class FingerprintRepository(SqlRepository):
             self.session.execute(statement, rows)
         return len(rows)
 
-    @staticmethod
-    def fingerprinted() -> sa.Select:
-        """A subquery of the ids of the submissions that have fingerprints."""
-        table = TextFingerprint.__table__
-        return sa.select(table.c.submission_id).distinct()
+    def fingerprinted_tools(self) -> list[Submission]:
+        """The submissions that have fingerprints."""
+        ids = sa.select(TextFingerprint.__table__.c.submission_id).distinct()
+        return list(self.session.execute(sa.select(Submission).where(col(Submission.id).in_(ids))).scalars())
 
     def clear(self) -> int:
         """Remove every fingerprint (before they are made again under a new key); how many."""

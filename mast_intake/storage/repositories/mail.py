@@ -11,11 +11,11 @@ from sqlmodel import col, select
 from mast_intake.models.rows import (
     ProcessedMail,
 )
-from mast_intake.storage.errors import InvalidTransition, LeaseLost, NotFound
+from mast_intake.ports.errors import InvalidTransition, LeaseLost, NotFound
 from mast_intake.storage.repositories.base import SqlRepository, check_error_kind, insert_for
 
 
-class ProcessedMailRepository(SqlRepository):
+class SqlProcessedMailRepository(SqlRepository):
     """Which mailbox messages have been claimed, handled and moved, by message id.
 
     ``claim`` is how two poll processes share one mailbox: exactly one of them gets a given

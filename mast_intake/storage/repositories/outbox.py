@@ -13,11 +13,11 @@ from mast_intake.models.rows import (
     OUTBOX_KINDS,
     Outbox,
 )
-from mast_intake.storage.errors import NotFound
+from mast_intake.ports.errors import NotFound
 from mast_intake.storage.repositories.base import SqlRepository, check_error_kind, insert_for
 
 
-class OutboxRepository(SqlRepository):
+class SqlOutboxRepository(SqlRepository):
     """Emails to send, added in the transaction of the change that causes them.
 
     ``add`` is idempotent on the email's Message-ID. A sender takes ``pending`` rows (locked

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,12 +20,27 @@ from mast_intake.models.rows import (
     Outbox,
     Submission,
 )
+from mast_intake.ports.sealing import Sealer
 from mast_intake.storage.repositories.base import SqlRepository
 from mast_intake.storage.repositories.decisions import SEALED_DECISION_COLUMNS
-from mast_intake.storage.sealing import Sealer
 
 
-class DataProtectionRepository(SqlRepository):
+def compact_sqlite(engine: sa.Engine) -> None:
+    """On SQLite, rebuild the file and empty the WAL, so no superseded page keeps old values."""
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        # The connection is in autocommit mode (see storage.engine), as VACUUM requires.
+        cursor.execute("VACUUM")
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.close()
+    finally:
+        raw.close()
+
+
+class SqlDataProtectionRepository(SqlRepository):
     """The queries behind retention, erasure and key rotation (``mast_intake.protection``).
 
     The deletes here are the only ones in the service. They remove a whole case at a time
@@ -281,3 +296,9 @@ class DataProtectionRepository(SqlRepository):
             self.session.execute(sa.insert(decision_t), decisions)
         self.session.expire_all()
         return counts
+
+    def compactor(self) -> Callable[[], None]:
+        """A call to make once the transaction has ended: compacts a SQLite file (see compact_sqlite)."""
+        bind = self.session.get_bind()
+        engine = bind if isinstance(bind, sa.Engine) else bind.engine
+        return lambda: compact_sqlite(engine)

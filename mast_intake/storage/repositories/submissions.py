@@ -15,7 +15,7 @@ from mast_intake.models.rows import (
 from mast_intake.storage.repositories.base import SqlRepository
 
 
-class SubmissionRepository(SqlRepository):
+class SqlSubmissionRepository(SqlRepository):
     """Attachments read from messages: one row per (message id, attachment sha256), unique.
 
     The parsed record and the findings are stored as JSON text through the sealer; read them

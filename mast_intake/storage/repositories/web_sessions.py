@@ -21,7 +21,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class WebSessionRepository(SqlRepository):
+class SqlWebSessionRepository(SqlRepository):
     """Signed-in sessions: started at sign-in, ended by sign-out, timeout or an administrator."""
 
     def start(self, user_id: int) -> str:
@@ -65,7 +65,7 @@ class WebSessionRepository(SqlRepository):
         return len(self.session.exec(select(WebSession.id).where(WebSession.user_id == user_id)).all())
 
 
-class SignInThrottleRepository(SqlRepository):
+class SqlSignInThrottleRepository(SqlRepository):
     """Failure counts per key (``account:<id>`` or ``address:<ip>``); the rules live in the web layer."""
 
     def get(self, key: str) -> SignInThrottle | None:
@@ -105,4 +105,4 @@ class SignInThrottleRepository(SqlRepository):
             .order_by(col(SignInThrottle.locked_until).desc())))
 
 
-__all__ = ["SignInThrottleRepository", "WebSessionRepository", "token_hash"]
+__all__ = ["SqlSignInThrottleRepository", "SqlWebSessionRepository", "token_hash"]

@@ -9,7 +9,7 @@ import requests_mock
 from exchangelib.protocol import close_connections
 
 from mast_intake.intake.adapters.ews import PULL_SECONDS, EwsMailbox
-from mast_intake.intake.mailbox import MailboxError
+from mast_intake.ports.mailbox import MailboxError
 from tests.unit.intake.ews_server import FakeEws
 from tests.unit.intake.test_ews_mailbox import settings
 

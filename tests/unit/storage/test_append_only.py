@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from mast_intake.models.rows import AuditLog, Decision
-from mast_intake.storage.errors import DecisionNotAllowed
+from mast_intake.ports.errors import DecisionNotAllowed
 from mast_intake.storage.unit_of_work import SqlUnitOfWork
 from tests.storage_contract import add_submission, decide
 

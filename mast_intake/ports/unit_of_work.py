@@ -1,23 +1,29 @@
-"""The unit of work: one transaction, and the repositories that work inside it."""
+"""The unit of work port: one transaction, and the repositories that work inside it."""
 
 from __future__ import annotations
 
-import abc
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self
 
-from mast_intake.storage.repositories.accounts import UserRepository
-from mast_intake.storage.repositories.agenda import AgendaRepository
-from mast_intake.storage.repositories.audit import AuditRepository, MeetingRepository, PollRunRepository
-from mast_intake.storage.repositories.children import ChildRepository
-from mast_intake.storage.repositories.decisions import DecisionRepository
-from mast_intake.storage.repositories.mail import ProcessedMailRepository
-from mast_intake.storage.repositories.outbox import OutboxRepository
-from mast_intake.storage.repositories.submissions import SubmissionRepository
-from mast_intake.storage.repositories.web_sessions import SignInThrottleRepository, WebSessionRepository
+from mast_intake.ports.cases import (
+    AgendaRepository,
+    ChildRepository,
+    DecisionRepository,
+    OutboxRepository,
+    ProcessedMailRepository,
+    SubmissionRepository,
+)
+from mast_intake.ports.records import (
+    AuditRepository,
+    DataProtectionRepository,
+    FingerprintRepository,
+    MeetingRepository,
+    PollRunRepository,
+    ReportRepository,
+)
 
 
-class AbstractUnitOfWork(abc.ABC):
+class UnitOfWork(Protocol):
     """One atomic piece of work against storage.
 
     Use it as a context manager::
@@ -28,15 +34,16 @@ class AbstractUnitOfWork(abc.ABC):
             uow.commit()
 
     Inside the block the repositories (``mail``, ``children``, ``submissions``, ``agenda``,
-    ``decisions``, ``outbox``, ``audit``, ``poll_runs``, ``meetings``, ``users``, ``web_sessions``,
-    ``sign_in_throttle``) share one transaction.
+    ``decisions``, ``outbox``, ``audit``, ``poll_runs``, ``meetings``, ``fingerprints``,
+    ``protection``, ``reports``) share one transaction; they exist only inside the block.
     Nothing is kept unless ``commit()`` is called: leaving the block, normally or by an
     exception, rolls back whatever was not committed. ``commit()`` may be called more than once
     in a block; each call keeps what was done since the previous one. Objects the repositories
     returned stay readable after the block, but changing them then has no effect.
 
     A unit of work object may be entered again after it exits (a new transaction each time),
-    but not while it is open.
+    but not while it is open. ``storage.unit_of_work.SqlUnitOfWork`` is the one the service
+    runs on (it adds the web console's repositories); ``tests/fakes.py`` has one in memory.
     """
 
     mail: ProcessedMailRepository
@@ -48,12 +55,13 @@ class AbstractUnitOfWork(abc.ABC):
     audit: AuditRepository
     poll_runs: PollRunRepository
     meetings: MeetingRepository
-    users: UserRepository
-    web_sessions: WebSessionRepository
-    sign_in_throttle: SignInThrottleRepository
+    fingerprints: FingerprintRepository
+    protection: DataProtectionRepository
+    reports: ReportRepository
 
     def __enter__(self) -> Self:
-        return self
+        """Open the transaction and the repositories."""
+        ...
 
     def __exit__(
         self,
@@ -61,12 +69,13 @@ class AbstractUnitOfWork(abc.ABC):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.rollback()
+        """Roll back whatever was not committed, and close the transaction."""
+        ...
 
-    @abc.abstractmethod
     def commit(self) -> None:
         """Make everything done in the block since the last commit permanent."""
+        ...
 
-    @abc.abstractmethod
     def rollback(self) -> None:
         """Discard everything done in the block since the last commit."""
+        ...
