@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
@@ -55,6 +56,7 @@ class FakeClock:
 
 
 V = TypeVar("V")
+Ids = defaultdict[str, Iterator[int]]
 
 
 def _copied(value: V) -> V:
@@ -100,17 +102,22 @@ class FakeDatabase:
 
     def __init__(self) -> None:
         self.tables = Tables()
-        self.ids = itertools.count(1)
+        # One id sequence per kind of row, as each table has its own; like sequences, never rolled back.
+        self.ids: Ids = defaultdict(lambda: itertools.count(1))
         self.commits = 0
 
 
 class _Fake:
     """What every fake repository holds: the transaction's tables, the id counter, the clock."""
 
-    def __init__(self, tables: Tables, ids: Iterator[int], clock: Callable[[], datetime]) -> None:
+    def __init__(self, tables: Tables, ids: Ids, clock: Callable[[], datetime]) -> None:
         self.t = tables
         self.ids = ids
         self.clock = clock
+
+    def new_id(self) -> int:
+        """The next id for this kind of row."""
+        return next(self.ids[type(self).__name__])
 
 
 class FakeMail(_Fake):
@@ -122,7 +129,7 @@ class FakeMail(_Fake):
         row = self.t.mail.get(message_id)
         if row is None:
             row = self.t.mail[message_id] = ProcessedMail(
-                id=next(self.ids), mailbox_key=mailbox_key, message_id=message_id, sender=sender,
+                id=self.new_id(), mailbox_key=mailbox_key, message_id=message_id, sender=sender,
                 received_at=received_at, state="claimed", attempts=0, created_at=now)
         else:
             lapsed = row.state == "claimed" and row.claimed_until is not None and row.claimed_until < now
@@ -191,7 +198,7 @@ class FakeChildren(_Fake):
         aliases = list(aliases)
         child = self.find(name, dob, aliases)
         if child is None or child.id is None:
-            child_id = next(self.ids)
+            child_id = self.new_id()
             child = self.t.children[child_id] = Child(id=child_id, name_key=normalise_name(name), dob=dob,
                                                       display_name="", created_at=self.clock())
             self.t.names[child_id] = []
@@ -220,7 +227,7 @@ class FakeSubmissions(_Fake):
             stated_category: str | None = None, computed_total: int | None = None,
             computed_category: str | None = None, replaces_submission_id: int | None = None) -> Submission:
         columns = {k: v for k, v in locals().items() if k not in ("self", "record", "findings")}
-        row = Submission(**columns, id=next(self.ids), created_at=self.clock(),
+        row = Submission(**columns, id=self.new_id(), created_at=self.clock(),
                          record_json=None if record is None else json.dumps(record),
                          findings_json=None if findings is None else json.dumps(list(findings)))
         assert row.id is not None
@@ -281,7 +288,7 @@ class FakeAgenda(_Fake):
         assert submission.id is not None, "store the submission before queueing it"
         open_ones = sorted(self.open_for_child(submission.child_id), key=_queue_order) \
             if submission.child_id is not None else []
-        entry = AgendaEntry(id=next(self.ids), submission_id=submission.id, child_id=submission.child_id,
+        entry = AgendaEntry(id=self.new_id(), submission_id=submission.id, child_id=submission.child_id,
                             queued_at=submission.received_at, is_review=is_review,
                             needs_correction=needs_correction, created_at=self.clock(),
                             updated_at=self.clock())
@@ -354,7 +361,7 @@ class FakeDecisions(_Fake):
         locked = agenda.lock(entry_id)
         corrected = self.t.decisions.get(record.corrects_decision_id or 0, (None, None))[0]
         check_decision_allowed(locked, corrected, record.corrects_decision_id)
-        stored = replace(record, id=next(self.ids), decided_at=record.decided_at or self.clock())
+        stored = replace(record, id=self.new_id(), decided_at=record.decided_at or self.clock())
         row = Decision(id=stored.id, agenda_entry_id=entry_id, submission_id=locked.submission_id,
                        level=str(stored.level), case_status=str(stored.case_status), tier1=stored.tier1,
                        nrm=str(stored.nrm), next_review_date=stored.next_review_date,
@@ -398,7 +405,7 @@ class FakeOutbox(_Fake):
         known = [r for r in self.t.outbox.values() if r.message_id == message_id]
         if known:
             return known[0]
-        row = Outbox(id=next(self.ids), message_id=message_id, kind=kind, subject=subject, mime=mime,
+        row = Outbox(id=self.new_id(), message_id=message_id, kind=kind, subject=subject, mime=mime,
                      recipients=json.dumps(list(recipients)), state="pending", attempts=0,
                      created_at=self.clock())
         assert row.id is not None
@@ -434,7 +441,7 @@ class FakeAudit(_Fake):
 
     def append(self, actor: str, action: str, subject_type: str, subject_id: str | int,
                detail: str = "") -> AuditLog:
-        line = AuditLog(id=next(self.ids), at=self.clock(), actor=actor, action=action,
+        line = AuditLog(id=self.new_id(), at=self.clock(), actor=actor, action=action,
                         subject_type=subject_type, subject_id=str(subject_id), detail=detail)
         self.t.audit.append(line)
         return line
@@ -453,7 +460,7 @@ class FakePollRuns(_Fake):
     """Poll runs by id."""
 
     def start(self, worker_id: str) -> PollRun:
-        run = PollRun(id=next(self.ids), worker_id=worker_id, started_at=self.clock(), counts={})
+        run = PollRun(id=self.new_id(), worker_id=worker_id, started_at=self.clock(), counts={})
         assert run.id is not None
         self.t.poll_runs[run.id] = run
         return run
@@ -468,7 +475,7 @@ class FakeMeetings(_Fake):
     """Meeting days by date."""
 
     def get_or_create(self, meeting_date: date) -> Meeting:
-        return self.t.meetings.setdefault(meeting_date, Meeting(id=next(self.ids), meeting_date=meeting_date))
+        return self.t.meetings.setdefault(meeting_date, Meeting(id=self.new_id(), meeting_date=meeting_date))
 
     def get(self, meeting_date: date) -> Meeting | None:
         return self.t.meetings.get(meeting_date)

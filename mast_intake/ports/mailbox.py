@@ -64,5 +64,6 @@ class Mailbox(Protocol):
         """
         return None
 
-    def close(self) -> None:  # noqa: B027 - optional hook, most adapters hold nothing open
-        """Release any connection held open."""
+    def close(self) -> None:
+        """Release any connection held open (most adapters hold nothing open)."""
+        return None

@@ -43,5 +43,6 @@ class Mailer(Protocol):
         """
         self.send(email.message_from_bytes(data, policy=email.policy.default))  # type: ignore[arg-type]
 
-    def close(self) -> None:  # noqa: B027 - optional hook, most adapters hold nothing open
-        """Release any connection held open."""
+    def close(self) -> None:
+        """Release any connection held open (most adapters hold nothing open)."""
+        return None

@@ -46,18 +46,65 @@ class UnitOfWork(Protocol):
     runs on (it adds the web console's repositories); ``tests/fakes.py`` has one in memory.
     """
 
-    mail: ProcessedMailRepository
-    children: ChildRepository
-    submissions: SubmissionRepository
-    agenda: AgendaRepository
-    decisions: DecisionRepository
-    outbox: OutboxRepository
-    audit: AuditRepository
-    poll_runs: PollRunRepository
-    meetings: MeetingRepository
-    fingerprints: FingerprintRepository
-    protection: DataProtectionRepository
-    reports: ReportRepository
+    @property
+    def mail(self) -> ProcessedMailRepository:
+        """The mail repository of the open transaction."""
+        ...
+
+    @property
+    def children(self) -> ChildRepository:
+        """The children repository of the open transaction."""
+        ...
+
+    @property
+    def submissions(self) -> SubmissionRepository:
+        """The submissions repository of the open transaction."""
+        ...
+
+    @property
+    def agenda(self) -> AgendaRepository:
+        """The agenda repository of the open transaction."""
+        ...
+
+    @property
+    def decisions(self) -> DecisionRepository:
+        """The decisions repository of the open transaction."""
+        ...
+
+    @property
+    def outbox(self) -> OutboxRepository:
+        """The outbox repository of the open transaction."""
+        ...
+
+    @property
+    def audit(self) -> AuditRepository:
+        """The audit repository of the open transaction."""
+        ...
+
+    @property
+    def poll_runs(self) -> PollRunRepository:
+        """The poll runs repository of the open transaction."""
+        ...
+
+    @property
+    def meetings(self) -> MeetingRepository:
+        """The meetings repository of the open transaction."""
+        ...
+
+    @property
+    def fingerprints(self) -> FingerprintRepository:
+        """The fingerprints repository of the open transaction."""
+        ...
+
+    @property
+    def protection(self) -> DataProtectionRepository:
+        """The protection repository of the open transaction."""
+        ...
+
+    @property
+    def reports(self) -> ReportRepository:
+        """The reports repository of the open transaction."""
+        ...
 
     def __enter__(self) -> Self:
         """Open the transaction and the repositories."""
