@@ -30,16 +30,9 @@ class ProcessedMailRepository(Protocol):
     message has left the inbox; a final row without it must be moved again (``unmoved``).
     """
 
-    def claim(
-        self,
-        mailbox_key: str,
-        message_id: str,
-        sender: str,
-        received_at: datetime,
-        worker_id: str,
-        lease_seconds: float,
-        max_attempts: int | None = None,
-    ) -> ProcessedMail | None:
+    def claim(self, mailbox_key: str, message_id: str, sender: str, received_at: datetime,
+            worker_id: str, lease_seconds: float,
+            max_attempts: int | None = None) -> ProcessedMail | None:
         """Claim a message for ``worker_id``; the row if this worker now holds it, else None."""
         ...
 
@@ -63,13 +56,8 @@ class ProcessedMailRepository(Protocol):
         """Record a failed attempt: ``attempts`` goes up by one; the message may be claimed again."""
         ...
 
-    def mark_quarantined(
-        self,
-        message_id: str,
-        outcome: str,
-        error_kind: str | None = None,
-        worker_id: str | None = None,
-    ) -> ProcessedMail:
+    def mark_quarantined(self, message_id: str, outcome: str, error_kind: str | None = None,
+            worker_id: str | None = None) -> ProcessedMail:
         """Record that the message is being set aside (from claimed, or failed too often)."""
         ...
 
@@ -117,27 +105,13 @@ class SubmissionRepository(Protocol):
     back with :meth:`record`, :meth:`findings` and :meth:`file_name`, never from the columns.
     """
 
-    def add(
-        self,
-        *,
-        message_id: str,
-        sha256: str,
-        file_name: str,
-        kind: str,
-        sender: str,
-        received_at: datetime,
-        status: str,
-        reason: str | None = None,
-        record: dict | None = None,
-        findings: Sequence[dict] | None = None,
-        child_id: int | None = None,
-        assessment_date: date | None = None,
-        stated_total: int | None = None,
-        stated_category: str | None = None,
-        computed_total: int | None = None,
-        computed_category: str | None = None,
-        replaces_submission_id: int | None = None,
-    ) -> Submission:
+    def add(self, *, message_id: str, sha256: str, file_name: str, kind: str, sender: str,
+            received_at: datetime, status: str, reason: str | None = None, record: dict | None = None,
+            findings: Sequence[dict] | None = None, child_id: int | None = None,
+            assessment_date: date | None = None, stated_total: int | None = None,
+            stated_category: str | None = None, computed_total: int | None = None,
+            computed_category: str | None = None,
+            replaces_submission_id: int | None = None) -> Submission:
         """Store one attachment's result; IntegrityError if (message_id, sha256) is already stored."""
         ...
 

@@ -16,22 +16,14 @@ from mast_intake.ports.sealing import Sealer
 class AuditRepository(Protocol):
     """The audit trail. Append-only, and ``detail`` must never hold anything about a child."""
 
-    def append(
-        self, actor: str, action: str, subject_type: str, subject_id: str | int, detail: str = ""
-    ) -> AuditLog:
+    def append(self, actor: str, action: str, subject_type: str, subject_id: str | int,
+            detail: str = "") -> AuditLog:
         """Add one line to the trail, timed now."""
         ...
 
-    def list(
-        self,
-        *,
-        subject_type: str | None = None,
-        subject_id: str | int | None = None,
-        actor: str | None = None,
-        action: str | None = None,
-        since: datetime | None = None,
-        limit: int = 200,
-    ) -> list[AuditLog]:
+    def list(self, *, subject_type: str | None = None, subject_id: str | int | None = None,
+            actor: str | None = None, action: str | None = None, since: datetime | None = None,
+            limit: int = 200) -> list[AuditLog]:
         """Lines matching every filter given, newest first."""
         ...
 

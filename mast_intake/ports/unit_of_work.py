@@ -5,22 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
-from mast_intake.ports.cases import (
-    AgendaRepository,
-    ChildRepository,
-    DecisionRepository,
-    OutboxRepository,
-    ProcessedMailRepository,
-    SubmissionRepository,
-)
-from mast_intake.ports.records import (
-    AuditRepository,
-    DataProtectionRepository,
-    FingerprintRepository,
-    MeetingRepository,
-    PollRunRepository,
-    ReportRepository,
-)
+from mast_intake.ports import cases, records
 
 
 class UnitOfWork(Protocol):
@@ -47,62 +32,62 @@ class UnitOfWork(Protocol):
     """
 
     @property
-    def mail(self) -> ProcessedMailRepository:
+    def mail(self) -> cases.ProcessedMailRepository:
         """The mail repository of the open transaction."""
         ...
 
     @property
-    def children(self) -> ChildRepository:
+    def children(self) -> cases.ChildRepository:
         """The children repository of the open transaction."""
         ...
 
     @property
-    def submissions(self) -> SubmissionRepository:
+    def submissions(self) -> cases.SubmissionRepository:
         """The submissions repository of the open transaction."""
         ...
 
     @property
-    def agenda(self) -> AgendaRepository:
+    def agenda(self) -> cases.AgendaRepository:
         """The agenda repository of the open transaction."""
         ...
 
     @property
-    def decisions(self) -> DecisionRepository:
+    def decisions(self) -> cases.DecisionRepository:
         """The decisions repository of the open transaction."""
         ...
 
     @property
-    def outbox(self) -> OutboxRepository:
+    def outbox(self) -> cases.OutboxRepository:
         """The outbox repository of the open transaction."""
         ...
 
     @property
-    def audit(self) -> AuditRepository:
+    def audit(self) -> records.AuditRepository:
         """The audit repository of the open transaction."""
         ...
 
     @property
-    def poll_runs(self) -> PollRunRepository:
+    def poll_runs(self) -> records.PollRunRepository:
         """The poll runs repository of the open transaction."""
         ...
 
     @property
-    def meetings(self) -> MeetingRepository:
+    def meetings(self) -> records.MeetingRepository:
         """The meetings repository of the open transaction."""
         ...
 
     @property
-    def fingerprints(self) -> FingerprintRepository:
+    def fingerprints(self) -> records.FingerprintRepository:
         """The fingerprints repository of the open transaction."""
         ...
 
     @property
-    def protection(self) -> DataProtectionRepository:
+    def protection(self) -> records.DataProtectionRepository:
         """The protection repository of the open transaction."""
         ...
 
     @property
-    def reports(self) -> ReportRepository:
+    def reports(self) -> records.ReportRepository:
         """The reports repository of the open transaction."""
         ...
 

@@ -25,12 +25,7 @@ def _deferral(row: AgendaDeferral) -> Deferral:
 
 
 class SqlAgendaRepository(SqlRepository):
-    """The MAST queue: one entry per parsed submission, through its states.
-
-    The states and moves are ``mast_intake.domain.agenda``'s. A newer tool for the same child
-    replaces any entry not yet decided: the old one becomes ``replaced`` and the new one takes
-    over its state, meeting and place in the queue. Other moves raise InvalidTransition.
-    """
+    """The ``ports.AgendaRepository``, on SQL."""
 
     def enqueue(self, submission: Submission, is_review: bool, needs_correction: bool) -> AgendaEntry:
         """Queue ``submission`` for MAST, replacing the child's entry that is not yet decided."""

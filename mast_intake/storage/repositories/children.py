@@ -17,11 +17,7 @@ from mast_intake.storage.repositories.base import SqlRepository, insert_for
 
 
 class SqlChildRepository(SqlRepository):
-    """Children, recognised across submissions by normalised name (or a known alias) and date of birth.
-
-    Names are matched in their :func:`normalise_name` form, through the sealer's ``lookup_key``
-    so that a keyed hash can replace the plain form when encryption is added.
-    """
+    """The ``ports.ChildRepository``, on SQL."""
 
     def _key(self, name: str) -> str:
         normalised = normalise_name(name)

@@ -29,13 +29,7 @@ SEALED_DECISION_COLUMNS = ("recommendations", "actions_json", "level_rationale",
 
 
 class SqlDecisionRepository(SqlRepository):
-    """What MAST decided. Append-only: there is no way here to change or remove a decision.
-
-    A decision may be recorded for an entry ``on_agenda`` (the entry becomes ``decided``); after
-    that only a correction may be, a new row naming the decision it corrects. The newest row
-    for an entry is the one that stands (:meth:`latest_for_entry`, :meth:`current`). Free text
-    (recommendations, actions, rationale, names, reasons) is sealed.
-    """
+    """The ``ports.DecisionRepository``, on SQL."""
 
     def record(
         self,

@@ -16,16 +16,7 @@ from mast_intake.storage.repositories.base import SqlRepository, check_error_kin
 
 
 class SqlProcessedMailRepository(SqlRepository):
-    """Which mailbox messages have been claimed, handled and moved, by message id.
-
-    ``claim`` is how two poll processes share one mailbox: exactly one of them gets a given
-    message. The caller must commit straight after a successful claim (in its own unit of work,
-    before the slow parsing) so that the other process sees it.
-
-    States: ``claimed`` (a worker holds a lease until ``claimed_until``) -> ``processed`` or
-    ``quarantined`` (final) or ``failed`` (may be claimed again). ``moved_at`` is set once the
-    message has left the inbox; a final row without it must be moved again (``unmoved``).
-    """
+    """The ``ports.ProcessedMailRepository``, on SQL."""
 
     def claim(
         self,

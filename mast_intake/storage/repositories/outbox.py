@@ -18,14 +18,7 @@ from mast_intake.storage.repositories.base import SqlRepository, check_error_kin
 
 
 class SqlOutboxRepository(SqlRepository):
-    """Emails to send, added in the transaction of the change that causes them.
-
-    ``add`` is idempotent on the email's Message-ID. A sender takes ``pending`` rows (locked
-    with SKIP LOCKED on PostgreSQL so two senders never take the same row), sends them while
-    its unit of work is open, and marks each sent or failed before committing. A crash between
-    sending and committing sends that email again: delivery is at least once, and the stable
-    Message-ID lets mail clients recognise the duplicate.
-    """
+    """The ``ports.OutboxRepository``, on SQL."""
 
     def has(self, message_id: str) -> bool:
         """True when an email with this Message-ID was ever queued."""

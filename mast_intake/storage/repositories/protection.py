@@ -41,12 +41,7 @@ def compact_sqlite(engine: sa.Engine) -> None:
 
 
 class SqlDataProtectionRepository(SqlRepository):
-    """The queries behind retention, erasure and key rotation (``mast_intake.protection``).
-
-    The deletes here are the only ones in the service. They remove a whole case at a time
-    (submissions, their agenda entries and decisions, and the child), never part of a decision,
-    and never touch the audit log: the caller appends what was removed (ids and counts only).
-    """
+    """The ``ports.DataProtectionRepository``, on SQL."""
 
     def attachment_anchors(self) -> list[tuple[int, str, datetime, str | None, datetime | None, datetime]]:
         """Per parsed submission: (id, sha256, received_at, entry state, entry updated_at, decided_at).

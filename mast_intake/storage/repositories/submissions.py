@@ -16,11 +16,7 @@ from mast_intake.storage.repositories.base import SqlRepository
 
 
 class SqlSubmissionRepository(SqlRepository):
-    """Attachments read from messages: one row per (message id, attachment sha256), unique.
-
-    The parsed record and the findings are stored as JSON text through the sealer; read them
-    back with :meth:`record`, :meth:`findings` and :meth:`file_name`, never from the columns.
-    """
+    """The ``ports.SubmissionRepository``, on SQL."""
 
     def add(
         self,
