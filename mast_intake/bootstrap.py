@@ -119,11 +119,11 @@ class App:
     def load_attachment(self, submission_id: int, actor: str) -> StoredAttachment:
         """The original attachment of a submission, unsealed; audited as viewed by ``actor``.
 
-        Raises ``storage.errors.NotFound`` when it is not held (purged, or a rejected file).
+        Raises ``ports.errors.NotFound`` when it is not held (purged, or a rejected file).
         """
         if self.attachments is None:
             raise RuntimeError("this App has no attachment store")
-        return load_attachment(self.uow, self.attachments, submission_id, actor)  # type: ignore[arg-type]
+        return load_attachment(self.uow, self.attachments, submission_id, actor)
 
     def close(self) -> None:
         for part in (self._mailbox, self._mailer):

@@ -115,8 +115,8 @@ def purge(uow_factory: Callable[[], UnitOfWork], settings: Settings, store: Atta
                 if child_id in open_children or not _due(last, rules.record_days, now):
                     continue
                 report.children.append(child_id)
-                held = (store.held_path(sid, sha) for sid, sha, _ in repo.submissions_of_child(child_id))
-                to_delete_files.extend(path for path in held if path is not None)
+                files = (store.held_path(sid, sha) for sid, sha, _ in repo.submissions_of_child(child_id))
+                to_delete_files.extend(path for path in files if path is not None)
                 if not dry_run:
                     counts = repo.erase_child(child_id)
                     uow.audit.append(actor, "purged", "child", child_id, json.dumps(
