@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from mast_intake.domain.agenda import Deferral
 from mast_intake.domain.decisions import DecisionRecord
-from mast_intake.models.rows import AgendaEntry, Child, Decision, Outbox, ProcessedMail, Submission
+
+if TYPE_CHECKING:
+    # Only named in annotations: importing the ports must not load SQLModel (see test_cli_startup).
+    from mast_intake.models.rows import AgendaEntry, Child, Decision, Outbox, ProcessedMail, Submission
 
 
 class ProcessedMailRepository(Protocol):

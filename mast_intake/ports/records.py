@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from mast_intake.models.rows import AuditLog, Meeting, PollRun, Submission
 from mast_intake.models.stored import FingerprintMatch, ToolRow
 from mast_intake.ports.sealing import Sealer
+
+if TYPE_CHECKING:
+    # Only named in annotations: importing the ports must not load SQLModel (see test_cli_startup).
+    from mast_intake.models.rows import AuditLog, Meeting, PollRun, Submission
 
 
 class AuditRepository(Protocol):
