@@ -23,12 +23,7 @@ from mast_intake.models.codec import record_from_storage
 from mast_intake.ports import UnitOfWork
 from mast_intake.ports.sealing import Sealer
 from mast_intake.protection.attachments import AttachmentStore
-from mast_intake.protection.crypto import (
-    AesGcmSealer,
-    EncryptionKeyError,
-    SealedDataError,
-    is_sealed,
-)
+from mast_intake.protection.crypto import AesGcmSealer, EncryptionKeyError, SealedDataError, is_sealed
 from mast_intake.protection.fingerprint_keys import ring_fingerprint_keys
 from mast_intake.validation.history import fingerprints
 

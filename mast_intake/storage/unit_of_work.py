@@ -26,10 +26,7 @@ from mast_intake.storage.repositories.outbox import SqlOutboxRepository
 from mast_intake.storage.repositories.protection import SqlDataProtectionRepository
 from mast_intake.storage.repositories.reports import SqlReportRepository
 from mast_intake.storage.repositories.submissions import SqlSubmissionRepository
-from mast_intake.storage.repositories.web_sessions import (
-    SqlSignInThrottleRepository,
-    SqlWebSessionRepository,
-)
+from mast_intake.storage.repositories.web_sessions import SqlSignInThrottleRepository, SqlWebSessionRepository
 
 
 class SqlUnitOfWork:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from mast_intake.models.rows import (
-    USER_ROLES,
-    WebUser,
-)
+from mast_intake.models.rows import USER_ROLES, WebUser
 from mast_intake.storage.repositories.base import SqlRepository
 
 

@@ -9,12 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from mast_intake.domain.agenda import REPLACEABLE_STATES, WAITING_STATES, Deferral, check_transition
-from mast_intake.models.rows import (
-    AgendaDeferral,
-    AgendaEntry,
-    Child,
-    Submission,
-)
+from mast_intake.models.rows import AgendaDeferral, AgendaEntry, Child, Submission
 from mast_intake.ports.errors import NotFound
 from mast_intake.storage.repositories.base import SqlRepository
 

@@ -7,11 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from mast_intake.models.rows import (
-    AuditLog,
-    Meeting,
-    PollRun,
-)
+from mast_intake.models.rows import AuditLog, Meeting, PollRun
 from mast_intake.ports.errors import NotFound
 from mast_intake.storage.repositories.base import SqlRepository, check_error_kind, insert_for
 

@@ -9,9 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from mast_intake.models.rows import (
-    utc_now,
-)
+from mast_intake.models.rows import utc_now
 from mast_intake.ports.clock import Clock
 from mast_intake.ports.sealing import PlainText, Sealer
 

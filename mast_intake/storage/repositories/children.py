@@ -8,10 +8,7 @@ from datetime import date
 from sqlmodel import col, select
 
 from mast_intake.domain.names import normalise_name
-from mast_intake.models.rows import (
-    Child,
-    ChildAlias,
-)
+from mast_intake.models.rows import Child, ChildAlias
 from mast_intake.ports.sealing import lookup_keys
 from mast_intake.storage.repositories.base import SqlRepository, insert_for
 

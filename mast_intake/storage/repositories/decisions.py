@@ -8,18 +8,9 @@ from datetime import date, datetime
 
 from sqlmodel import col, select
 
-from mast_intake.domain.decisions import (
-    Action,
-    DecisionRecord,
-    check_decision_allowed,
-    check_decision_values,
-)
+from mast_intake.domain.decisions import Action, DecisionRecord, check_decision_allowed, check_decision_values
 from mast_intake.domain.enums import CaseStatus, Level, NrmOutcome
-from mast_intake.models.rows import (
-    AgendaEntry,
-    Decision,
-    Submission,
-)
+from mast_intake.models.rows import AgendaEntry, Decision, Submission
 from mast_intake.storage.repositories.agenda import SqlAgendaRepository
 from mast_intake.storage.repositories.base import SqlRepository
 

@@ -8,9 +8,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from mast_intake.models.rows import (
-    ProcessedMail,
-)
+from mast_intake.models.rows import ProcessedMail
 from mast_intake.ports.errors import InvalidTransition, LeaseLost, NotFound
 from mast_intake.storage.repositories.base import SqlRepository, check_error_kind, insert_for
 

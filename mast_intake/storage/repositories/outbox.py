@@ -9,10 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from mast_intake.models.rows import (
-    OUTBOX_KINDS,
-    Outbox,
-)
+from mast_intake.models.rows import OUTBOX_KINDS, Outbox
 from mast_intake.ports.errors import NotFound
 from mast_intake.storage.repositories.base import SqlRepository, check_error_kind, insert_for
 

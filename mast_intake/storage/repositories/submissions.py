@@ -9,9 +9,7 @@ from datetime import date, datetime
 from sqlmodel import col, select
 
 from mast_intake.domain.history import choose_previous, history_order
-from mast_intake.models.rows import (
-    Submission,
-)
+from mast_intake.models.rows import Submission
 from mast_intake.storage.repositories.base import SqlRepository
 
 
