@@ -21,7 +21,13 @@ from typing import Any, Self, TypeVar
 
 from sqlmodel import SQLModel
 
-from mast_intake.domain.agenda import REPLACEABLE_STATES, WAITING_STATES, Deferral, check_transition
+from mast_intake.domain.agenda import (
+    REPLACEABLE_STATES,
+    WAITING_STATES,
+    Deferral,
+    EntryLike,
+    check_transition,
+)
 from mast_intake.domain.decisions import DecisionRecord, check_decision_allowed
 from mast_intake.domain.history import choose_previous, history_order
 from mast_intake.domain.names import normalise_name
@@ -276,7 +282,7 @@ def _queue_order(entry: AgendaEntry) -> tuple[datetime, int]:
 class FakeAgenda(_Fake):
     """Agenda entries by id; the moves between states are checked by the domain's rules."""
 
-    def _move(self, entry: AgendaEntry | int, state: str, **values: Any) -> AgendaEntry:
+    def _move(self, entry: EntryLike | int, state: str, **values: Any) -> AgendaEntry:
         row = self.lock(entry if isinstance(entry, int) else entry.id or 0)
         check_transition(row, state)
         row.state, row.updated_at = state, self.clock()
@@ -317,7 +323,7 @@ class FakeAgenda(_Fake):
     def queued_before(self, cutoff: datetime) -> list[AgendaEntry]:
         return self._sorted(lambda e: e.state in WAITING_STATES and e.queued_at < cutoff)
 
-    def place_on_meeting(self, entries: Iterable[AgendaEntry], meeting_date: date) -> list[AgendaEntry]:
+    def place_on_meeting(self, entries: Iterable[EntryLike], meeting_date: date) -> list[AgendaEntry]:
         return [self._move(e, "on_agenda", meeting_date=meeting_date) for e in entries]
 
     def for_meeting(self, meeting_date: date) -> list[AgendaEntry]:
@@ -326,7 +332,7 @@ class FakeAgenda(_Fake):
     def open_for_child(self, child_id: int) -> list[AgendaEntry]:
         return self._sorted(lambda e: e.child_id == child_id and e.state in REPLACEABLE_STATES)
 
-    def store_deferral(self, entry: AgendaEntry, deferral: Deferral) -> AgendaEntry:
+    def store_deferral(self, entry: EntryLike, deferral: Deferral) -> AgendaEntry:
         self.t.deferrals.append(deferral)
         return self._move(entry, "deferred", meeting_date=deferral.to_day, deferrals=entry.deferrals + 1)
 
@@ -340,7 +346,7 @@ class FakeAgenda(_Fake):
     def waiting(self) -> list[AgendaEntry]:
         return self._sorted(lambda e: e.state in WAITING_STATES)
 
-    def store_placed(self, entries: Iterable[AgendaEntry], day: date) -> None:
+    def store_placed(self, entries: Iterable[EntryLike], day: date) -> None:
         self.place_on_meeting(entries, day)
 
     def lock(self, entry_id: int) -> AgendaEntry:
@@ -348,14 +354,14 @@ class FakeAgenda(_Fake):
             raise NotFound(f"no agenda entry {entry_id}")
         return self.t.entries[entry_id]
 
-    def mark_decided(self, entry: AgendaEntry) -> AgendaEntry:
+    def mark_decided(self, entry: EntryLike) -> AgendaEntry:
         return self._move(entry, "decided")
 
 
 class FakeDecisions(_Fake):
     """Decisions kept as the domain's records, each with the row the services read."""
 
-    def append(self, entry: AgendaEntry | int, record: DecisionRecord) -> DecisionRecord:
+    def append(self, entry: EntryLike | int, record: DecisionRecord) -> DecisionRecord:
         agenda = FakeAgenda(self.t, self.ids, self.clock)
         entry_id = entry if isinstance(entry, int) else entry.id or 0
         locked = agenda.lock(entry_id)

@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
-from mast_intake.domain.agenda import Deferral
+from mast_intake.domain.agenda import Deferral, EntryLike
 from mast_intake.domain.decisions import DecisionRecord
+from mast_intake.domain.ports import AgendaStore, DecisionStore
 
 if TYPE_CHECKING:
     # Only named in annotations: importing the ports must not load SQLModel (see test_cli_startup).
@@ -155,7 +156,7 @@ class SubmissionRepository(Protocol):
         ...
 
 
-class AgendaRepository(Protocol):
+class AgendaRepository(AgendaStore, Protocol):
     """The MAST queue: one entry per parsed submission, through its states.
 
     The states and moves are ``mast_intake.domain.agenda``'s. A newer tool for the same child
@@ -179,7 +180,7 @@ class AgendaRepository(Protocol):
         """Entries waiting for a meeting (queued or deferred) that arrived before ``cutoff``."""
         ...
 
-    def place_on_meeting(self, entries: Iterable[AgendaEntry], meeting_date: date) -> list[AgendaEntry]:
+    def place_on_meeting(self, entries: Iterable[EntryLike], meeting_date: date) -> list[AgendaEntry]:
         """Put waiting entries on the meeting of ``meeting_date``; InvalidTransition for any other."""
         ...
 
@@ -189,10 +190,6 @@ class AgendaRepository(Protocol):
 
     def open_for_child(self, child_id: int) -> list[AgendaEntry]:
         """The child's entries not yet decided or replaced."""
-        ...
-
-    def store_deferral(self, entry: AgendaEntry, deferral: Deferral) -> AgendaEntry:
-        """Store that an entry is deferred to ``deferral.to_day``, and the deferral itself."""
         ...
 
     def deferrals_of(self, entry_id: int) -> list[Deferral]:
@@ -207,7 +204,7 @@ class AgendaRepository(Protocol):
         """Every entry queued or deferred, in queue order."""
         ...
 
-    def store_placed(self, entries: Iterable[AgendaEntry], day: date) -> None:
+    def store_placed(self, entries: Iterable[EntryLike], day: date) -> None:
         """Store that these entries are on the agenda of ``day``."""
         ...
 
@@ -215,12 +212,12 @@ class AgendaRepository(Protocol):
         """The entry, locked until the transaction ends (NotFound if there is none)."""
         ...
 
-    def mark_decided(self, entry: AgendaEntry) -> AgendaEntry:
+    def mark_decided(self, entry: EntryLike) -> AgendaEntry:
         """Record that the meeting decided the entry (done by DecisionRepository.record too)."""
         ...
 
 
-class DecisionRepository(Protocol):
+class DecisionRepository(DecisionStore, Protocol):
     """What MAST decided. Append-only: there is no way here to change or remove a decision.
 
     A decision may be recorded for an entry ``on_agenda`` (the entry becomes ``decided``); after
@@ -229,7 +226,7 @@ class DecisionRepository(Protocol):
     (recommendations, actions, rationale, names, reasons) is sealed.
     """
 
-    def append(self, entry: AgendaEntry | int, record: DecisionRecord) -> DecisionRecord:
+    def append(self, entry: EntryLike | int, record: DecisionRecord) -> DecisionRecord:
         """Store a checked domain record (see ``domain.cycle``); returns it with its id."""
         ...
 

@@ -8,7 +8,13 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from mast_intake.domain.agenda import REPLACEABLE_STATES, WAITING_STATES, Deferral, check_transition
+from mast_intake.domain.agenda import (
+    REPLACEABLE_STATES,
+    WAITING_STATES,
+    Deferral,
+    EntryLike,
+    check_transition,
+)
 from mast_intake.models.rows import AgendaDeferral, AgendaEntry, Child, Submission
 from mast_intake.ports.errors import NotFound
 from mast_intake.storage.repositories.base import SqlRepository
@@ -89,7 +95,7 @@ class SqlAgendaRepository(SqlRepository):
             )
         )
 
-    def place_on_meeting(self, entries: Iterable[AgendaEntry], meeting_date: date) -> list[AgendaEntry]:
+    def place_on_meeting(self, entries: Iterable[EntryLike], meeting_date: date) -> list[AgendaEntry]:
         """Put waiting entries on the meeting of ``meeting_date``; InvalidTransition for any other."""
         placed = []
         now = self.clock()
@@ -138,7 +144,7 @@ class SqlAgendaRepository(SqlRepository):
             )
         )
 
-    def store_deferral(self, entry: AgendaEntry, deferral: Deferral) -> AgendaEntry:
+    def store_deferral(self, entry: EntryLike, deferral: Deferral) -> AgendaEntry:
         """Store that an entry is deferred to ``deferral.to_day``, and the deferral itself.
 
         The rule (``domain.agenda.deferral_target``) picks the day; this only checks the move.
@@ -176,7 +182,7 @@ class SqlAgendaRepository(SqlRepository):
             .order_by(col(AgendaEntry.queued_at), col(AgendaEntry.id))
         ))
 
-    def store_placed(self, entries: Iterable[AgendaEntry], day: date) -> None:
+    def store_placed(self, entries: Iterable[EntryLike], day: date) -> None:
         """Store that these entries are on the agenda of ``day``."""
         self.place_on_meeting(entries, day)
 
@@ -184,7 +190,7 @@ class SqlAgendaRepository(SqlRepository):
         """The entry, locked until the transaction ends (NotFound if there is none)."""
         return self._lock(entry_id)
 
-    def mark_decided(self, entry: AgendaEntry) -> AgendaEntry:
+    def mark_decided(self, entry: EntryLike) -> AgendaEntry:
         """Record that the meeting decided the entry (done by SqlDecisionRepository.record too)."""
         entry = self._lock(entry)
         check_transition(entry, "decided")
@@ -192,7 +198,7 @@ class SqlAgendaRepository(SqlRepository):
         self.session.flush()
         return entry
 
-    def _lock(self, entry: AgendaEntry | int) -> AgendaEntry:
+    def _lock(self, entry: EntryLike | int) -> AgendaEntry:
         entry_id = entry if isinstance(entry, int) else entry.id
         row = self.session.exec(self._locking(select(AgendaEntry).where(AgendaEntry.id == entry_id))).first()
         if row is None:

@@ -8,9 +8,10 @@ from datetime import date, datetime
 
 from sqlmodel import col, select
 
+from mast_intake.domain.agenda import EntryLike
 from mast_intake.domain.decisions import Action, DecisionRecord, check_decision_allowed, check_decision_values
 from mast_intake.domain.enums import CaseStatus, Level, NrmOutcome
-from mast_intake.models.rows import AgendaEntry, Decision, Submission
+from mast_intake.models.rows import Decision, Submission
 from mast_intake.storage.repositories.agenda import SqlAgendaRepository
 from mast_intake.storage.repositories.base import SqlRepository
 
@@ -25,7 +26,7 @@ class SqlDecisionRepository(SqlRepository):
     def record(
         self,
         *,
-        entry: AgendaEntry | int,
+        entry: EntryLike | int,
         level: str,
         case_status: str,
         recommendations: str,
@@ -90,7 +91,7 @@ class SqlDecisionRepository(SqlRepository):
         self.session.flush()
         return decision
 
-    def append(self, entry: AgendaEntry | int, record: DecisionRecord) -> DecisionRecord:
+    def append(self, entry: EntryLike | int, record: DecisionRecord) -> DecisionRecord:
         """Store a checked domain record (see ``domain.cycle``); returns it with its id."""
         row = self.record(
             entry=entry, level=record.level, case_status=record.case_status,
