@@ -10,16 +10,17 @@ from zoneinfo import ZoneInfo
 
 from mast_intake.config.settings import Settings
 from mast_intake.intake.across_tools import AcrossTools
-from mast_intake.intake.mailbox import Mailbox
 from mast_intake.intake.poll import PollContext
-from mast_intake.intake.sender_verification import SenderVerifier, build_sender_verifier
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
+from mast_intake.intake.sender_verification import build_sender_verifier
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.finding import Finding
 from mast_intake.notifier.case_record import case_record_template
-from mast_intake.notifier.mailer import Mailer
 from mast_intake.notifier.outbox import deliver
 from mast_intake.parsers import parse_bytes
+from mast_intake.ports.mailbox import Mailbox
+from mast_intake.ports.mailer import Mailer
+from mast_intake.ports.sealing import PlainText, Sealer
+from mast_intake.ports.senders import SenderVerifier
 from mast_intake.protection.attachments import AttachmentStore, StoredAttachment, make_private_dir
 from mast_intake.protection.crypto import sealer_from_settings
 from mast_intake.protection.fingerprint_keys import fingerprint_keys
@@ -27,7 +28,7 @@ from mast_intake.protection.keys import verify_keys
 from mast_intake.protection.subject_access import load_attachment
 from mast_intake.storage import make_engine, make_session_factory
 from mast_intake.storage.integrity import prepare_database
-from mast_intake.storage.sealing import PlainText, Sealer
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 from mast_intake.validation import CheckOptions, run_checks
 
 
@@ -118,7 +119,7 @@ class App:
     def load_attachment(self, submission_id: int, actor: str) -> StoredAttachment:
         """The original attachment of a submission, unsealed; audited as viewed by ``actor``.
 
-        Raises ``storage.errors.NotFound`` when it is not held (purged, or a rejected file).
+        Raises ``ports.errors.NotFound`` when it is not held (purged, or a rejected file).
         """
         if self.attachments is None:
             raise RuntimeError("this App has no attachment store")

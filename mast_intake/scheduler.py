@@ -21,12 +21,12 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from mast_intake.bootstrap import App, build_mailbox
-from mast_intake.intake.mailbox import MailboxError
 from mast_intake.intake.poll import poll_once
 from mast_intake.intake.push import MailWatcher
 from mast_intake.notifier.agenda import calendar_of
 from mast_intake.notifier.meetings import agenda_for, place_cases, queue_agenda_email
 from mast_intake.notifier.reminders import queue_reminders
+from mast_intake.ports.mailbox import MailboxError
 from mast_intake.protection.retention import purge
 from mast_intake.storage.leader import LeaderLock, leader_lock
 
@@ -97,8 +97,8 @@ def integrity_job(app: App) -> None:
     database that just failed its check. It holds a reason code only; the log has the detail.
     """
     from mast_intake.notifier.compose import Envelope, compose_alert
-    from mast_intake.notifier.mailer import MailerError
     from mast_intake.notifier.views.alerts import AlertView
+    from mast_intake.ports.mailer import MailerError
     from mast_intake.storage.integrity import nightly_problem
 
     problem = nightly_problem(app.settings.db_url)

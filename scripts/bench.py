@@ -165,11 +165,11 @@ def _report(tools: int, queue) -> None:
     from functools import partial
 
     sys.path.insert(0, str(ROOT))  # the invented data comes from the tests' fixtures
-    from mast_intake.intake.unit_of_work import SqlUnitOfWork
     from mast_intake.protection.crypto import AesGcmSealer, new_key, parse_keys
     from mast_intake.reports.export import to_csv
     from mast_intake.reports.service import build_report
     from mast_intake.storage import make_engine, make_session_factory, migrate
+    from mast_intake.storage.unit_of_work import SqlUnitOfWork
     from mast_intake.web.reports import charts_for
     from tests.fixtures.report_data import generate, seed
 

@@ -1,4 +1,4 @@
-"""The storage contract: one suite run against SQLite, PostgreSQL and the in-memory fakes.
+"""The storage contract: one suite run against the SQL repositories on SQLite and PostgreSQL.
 
 A subclass provides two fixtures: ``new_uow`` (a callable giving a fresh unit of work on one
 shared database) and ``clock`` (the FakeClock those units of work use). Every name, date and
@@ -15,12 +15,12 @@ import pytest
 import sqlalchemy as sa
 
 from mast_intake.domain.agenda import Deferral
-from mast_intake.intake.unit_of_work import AbstractUnitOfWork
-from mast_intake.storage.errors import DecisionNotAllowed, InvalidTransition, LeaseLost
-from mast_intake.storage.tables import AgendaEntry, Submission
+from mast_intake.models.rows import AgendaEntry, Submission
+from mast_intake.ports.errors import DecisionNotAllowed, InvalidTransition, LeaseLost
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 from tests.fakes import FakeClock
 
-NewUow = Callable[[], AbstractUnitOfWork]
+NewUow = Callable[[], SqlUnitOfWork]
 DOB = date(2011, 4, 5)
 WORKER = "worker@example.invalid"
 
@@ -30,7 +30,7 @@ def received(hour: int, day: int = 2) -> datetime:
 
 
 def add_submission(
-    uow: AbstractUnitOfWork,
+    uow: SqlUnitOfWork,
     message_id: str = "<m1@example.invalid>",
     sha256: str = "a" * 64,
     child_id: int | None = None,
@@ -59,7 +59,7 @@ def add_submission(
     return uow.submissions.add(**values)
 
 
-def decide(uow: AbstractUnitOfWork, entry: AgendaEntry | int, **extra: object):
+def decide(uow: SqlUnitOfWork, entry: AgendaEntry | int, **extra: object):
     values: dict = dict(
         entry=entry,
         level="medium",
@@ -109,7 +109,7 @@ class RepositoryContract:
 
     # -- processed mail ---------------------------------------------------------------------
 
-    def claim(self, uow: AbstractUnitOfWork, worker: str = "w1", message_id: str = "<m1@example.invalid>"):
+    def claim(self, uow: SqlUnitOfWork, worker: str = "w1", message_id: str = "<m1@example.invalid>"):
         return uow.mail.claim("INBOX/1", message_id, WORKER, received(7), worker, lease_seconds=300)
 
     def test_first_claim_wins_and_a_second_worker_gets_none(self, new_uow: NewUow) -> None:

@@ -149,9 +149,9 @@ def export_child(ctx: click.Context, child_id: int | None, name: str | None, dob
     The names and date of birth, every tool received (record, findings and the original file),
     agenda entries, decisions and the audit lines about them. Recorded in the audit log.
     """
+    from mast_intake.ports.errors import NotFound
     from mast_intake.protection.subject_access import export_child as run_export
     from mast_intake.protection.subject_access import find_child_id
-    from mast_intake.storage.errors import NotFound
 
     app = _app(ctx)
     descriptor = None
@@ -194,9 +194,9 @@ def erase_child(ctx: click.Context, child_id: int | None, name: str | None, dob:
     decisions, and the emails that carried them from the embedded Maildir. Cannot be undone; the
     audit log keeps a line saying what was erased, by whom, with counts only.
     """
+    from mast_intake.ports.errors import NotFound
     from mast_intake.protection.subject_access import erase_child as run_erase
     from mast_intake.protection.subject_access import find_child_id
-    from mast_intake.storage.errors import NotFound
 
     app = _app(ctx)
     try:

@@ -10,7 +10,7 @@ import click
 from mast_intake import logs
 from mast_intake.cli import main, settings_of, verbose_of
 from mast_intake.cli.startup import start
-from mast_intake.intake.mailbox import MailboxError
+from mast_intake.ports.mailbox import MailboxError
 
 if TYPE_CHECKING:
     from mast_intake.bootstrap import App

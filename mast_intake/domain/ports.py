@@ -37,8 +37,11 @@ class AgendaStore(Protocol):
         """Store that these entries are on the agenda of ``day``."""
         ...
 
-    def store_deferral(self, entry: EntryLike, deferral: Deferral) -> None:
-        """Store that the entry is deferred to ``deferral.to_day``, and the deferral itself."""
+    def store_deferral(self, entry: EntryLike, deferral: Deferral) -> object:
+        """Store that the entry is deferred to ``deferral.to_day``, and the deferral itself.
+
+        What it returns (a repository may give the stored entry back) is not used by the rules.
+        """
         ...
 
     def deferrals_of(self, entry_id: int) -> Sequence[Deferral]:

@@ -13,18 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
-from sqlmodel import col
-
 from mast_intake.config.settings import Settings
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.codec import record_from_storage
 from mast_intake.models.finding import Finding
+from mast_intake.models.rows import Child, Submission
 from mast_intake.notifier.compose import Envelope, compose_alert
 from mast_intake.notifier.views.alerts import AlertView
-from mast_intake.storage.fingerprints import FingerprintRepository
-from mast_intake.storage.tables import Child, Submission
+from mast_intake.ports import UnitOfWork
 from mast_intake.validation import CheckOptions, run_checks
 from mast_intake.validation.history import (
     History,
@@ -61,10 +57,7 @@ class AcrossTools:
     keys: tuple[bytes, ...]  # fingerprint keys, current first
     clock: Callable[[], datetime]
 
-    def _repository(self, uow: SqlUnitOfWork) -> FingerprintRepository:
-        return FingerprintRepository(uow.session, uow.sealer, uow.clock)  # type: ignore[arg-type]
-
-    def history(self, uow: SqlUnitOfWork, record: Assessment, child_id: int) -> History:
+    def history(self, uow: UnitOfWork, record: Assessment, child_id: int) -> History:
         """The child's latest earlier tools and the matches in other children's tools."""
         earlier = uow.submissions.for_child(child_id)[-PREVIOUS_TOOLS:]
         previous = tuple(
@@ -79,14 +72,14 @@ class AcrossTools:
                 current_of[keyed_hash(key, shingle)] = digest
         children: dict[str, set[int]] = {}
         tools: dict[str, set[int]] = {}
-        for match in self._repository(uow).matching(list(current_of), child_id, STOCK_PHRASING_CHILDREN):
+        for match in uow.fingerprints.matching(list(current_of), child_id, STOCK_PHRASING_CHILDREN):
             children.setdefault(current_of[match.digest], set()).add(match.child_id)
             if match.submission_id is not None:
                 tools.setdefault(current_of[match.digest], set()).add(match.submission_id)
         return History(previous, self.keys[0], {d: frozenset(c) for d, c in children.items()},
                        {d: frozenset(t) for d, t in tools.items()})
 
-    def check(self, uow: SqlUnitOfWork, record: Assessment, child: Child | None,
+    def check(self, uow: UnitOfWork, record: Assessment, child: Child | None,
               findings: list[Finding]) -> tuple[list[Finding], History | None]:
         """``findings`` with those of the checks against the child's earlier tools added, and
         the history they were checked against (None without a child), for :meth:`remember`."""
@@ -98,7 +91,7 @@ class AcrossTools:
         # A stable sort: the run's own order stays, the added findings join their severity.
         return sorted([*findings, *added], key=lambda f: f.severity.rank), history
 
-    def remember(self, uow: SqlUnitOfWork, submission: Submission, record: Assessment,
+    def remember(self, uow: UnitOfWork, submission: Submission, record: Assessment,
                  findings: list[Finding], history: History | None = None) -> None:
         """Keep the stored tool's fingerprints; alert the administrator to a copied passage.
 
@@ -108,7 +101,7 @@ class AcrossTools:
         """
         if submission.child_id is None or submission.id is None:
             return
-        self._repository(uow).add(submission.id, submission.child_id, fingerprints(record, self.keys[0]))
+        uow.fingerprints.add(submission.id, submission.child_id, fingerprints(record, self.keys[0]))
         if not any(f.code == CopiedFromOtherChild.code for f in findings):
             return
         if history is None:
@@ -123,23 +116,3 @@ class AcrossTools:
         ))
         uow.outbox.add(str(message["Message-ID"]), "alert", [self.settings.admin_address],
                        str(message["Subject"]), bytes(message))
-
-
-def refingerprint(uow: SqlUnitOfWork, key: bytes) -> int:
-    """Make the stored tools' fingerprints again under ``key``; how many tools.
-
-    Run by a key rotation, in its transaction, so that the old key can then be removed without
-    losing the earlier tools from the copy check.
-    """
-    session = uow.session
-    assert session is not None
-    repository = FingerprintRepository(session, uow.sealer, uow.clock)
-    tools = list(session.execute(
-        sa.select(Submission).where(col(Submission.id).in_(repository.fingerprinted()))
-    ).scalars())
-    repository.clear()
-    for tool in tools:
-        data = uow.submissions.record(tool)
-        if data is not None and tool.id is not None and tool.child_id is not None:
-            repository.add(tool.id, tool.child_id, fingerprints(record_from_storage(data), key))
-    return len(tools)

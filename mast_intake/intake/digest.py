@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mast_intake.config.settings import Settings
-from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.notifier.compose import Envelope, compose_alert
 from mast_intake.notifier.views.alerts import AlertView
+from mast_intake.ports import UnitOfWork
 
 # Ids listed in one digest; the count says how many there were in all.
 DIGEST_IDS = 50
@@ -29,7 +29,7 @@ class Digest:
         self.reasons[reason] += 1
 
 
-def queue_digest(digest: Digest, uow: AbstractUnitOfWork, settings: Settings, now: datetime) -> bool:
+def queue_digest(digest: Digest, uow: UnitOfWork, settings: Settings, now: datetime) -> bool:
     """Queue one admin alert for everything in ``digest``; False when it is empty."""
     if not digest.keys:
         return False

@@ -37,22 +37,22 @@ from datetime import datetime
 from functools import partial
 
 from mast_intake.config.settings import Settings
+from mast_intake.crashpoints import crashpoint
+from mast_intake.domain.names import split_names
 from mast_intake.domain.reference import format_reference
 from mast_intake.intake.across_tools import AcrossTools
-from mast_intake.intake.crashpoints import crashpoint
 from mast_intake.intake.digest import Digest, queue_digest
-from mast_intake.intake.mailbox import Mailbox, MailboxError
 from mast_intake.intake.messages import Incoming, read_message
 from mast_intake.intake.mime import unreadable
-from mast_intake.intake.sender_verification import SenderVerifier
 from mast_intake.intake.sender_verification.domains import sender_in_allowed_domains
-from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.codec import record_to_storage
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.notifier.replies import ReadTool, compose_handled_by_hand, compose_replies
+from mast_intake.ports import UnitOfWork
+from mast_intake.ports.mailbox import Mailbox, MailboxError
+from mast_intake.ports.senders import SenderVerifier
 from mast_intake.protection.attachments import AttachmentStore
-from mast_intake.storage.repositories import split_names
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class PollContext:
 
     settings: Settings
     mailbox: Mailbox
-    uow: Callable[[], AbstractUnitOfWork]
+    uow: Callable[[], UnitOfWork]
     parse: Callable[[bytes, str], Assessment | Rejection]
     check: Callable[[Assessment], list[Finding]]
     clock: Callable[[], datetime]
@@ -196,7 +196,7 @@ def _give_up(ctx: PollContext, key: str, incoming: Incoming, error_kind: str | N
                        acknowledge=may_submit(ctx, incoming) is None)
 
 
-def _store(ctx: PollContext, uow: AbstractUnitOfWork, incoming: Incoming,
+def _store(ctx: PollContext, uow: UnitOfWork, incoming: Incoming,
            results: list[tuple[str, str, Assessment | Rejection, list[Finding]]]) -> tuple[
                list[ReadTool], list[Rejection]]:
     read: list[ReadTool] = []

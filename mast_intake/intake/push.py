@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from mast_intake.intake.mailbox import Mailbox, MailboxError
+from mast_intake.ports.mailbox import Mailbox, MailboxError
 
 log = logging.getLogger(__name__)
 

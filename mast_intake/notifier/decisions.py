@@ -15,7 +15,6 @@ from mast_intake.config.settings import Settings
 from mast_intake.domain import cycle
 from mast_intake.domain.decisions import DecisionRecord
 from mast_intake.domain.reference import format_reference
-from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.models.codec import record_from_storage
 from mast_intake.notifier.agenda import intervals_of
 from mast_intake.notifier.case_record import case_record_template
@@ -23,9 +22,10 @@ from mast_intake.notifier.compose import Envelope, compose_case_note
 from mast_intake.notifier.replies import reply_id, score_view
 from mast_intake.notifier.views.case_note import CaseNoteView
 from mast_intake.notifier.views.dates import uk_datetime
+from mast_intake.ports import UnitOfWork
 
 
-def record_decision(uow: AbstractUnitOfWork, submission_id: int, record: DecisionRecord,
+def record_decision(uow: UnitOfWork, submission_id: int, record: DecisionRecord,
                     settings: Settings, actor: str = "") -> DecisionRecord:
     """Record MAST's decision and queue the case note; the stored record (with its id).
 
@@ -40,7 +40,7 @@ def record_decision(uow: AbstractUnitOfWork, submission_id: int, record: Decisio
     return stored
 
 
-def record_correction(uow: AbstractUnitOfWork, submission_id: int, changes: Mapping[str, Any], *,
+def record_correction(uow: UnitOfWork, submission_id: int, changes: Mapping[str, Any], *,
                       reason: str, by: str, role: str, now: datetime, settings: Settings,
                       actor: str = "") -> tuple[DecisionRecord, DecisionRecord]:
     """Record a correction and queue the corrected case note; (correction, decision corrected)."""
@@ -52,7 +52,7 @@ def record_correction(uow: AbstractUnitOfWork, submission_id: int, changes: Mapp
     return stored, previous
 
 
-def case_note_view(uow: AbstractUnitOfWork, submission_id: int, stored: DecisionRecord,
+def case_note_view(uow: UnitOfWork, submission_id: int, stored: DecisionRecord,
                    previous: DecisionRecord | None = None) -> CaseNoteView:
     """The case note's view of decision ``stored`` (correcting ``previous``, if given)."""
     submission = uow.submissions.get(submission_id)
@@ -68,7 +68,7 @@ def case_note_view(uow: AbstractUnitOfWork, submission_id: int, stored: Decision
     )
 
 
-def _queue_case_note(uow: AbstractUnitOfWork, submission_id: int, stored: DecisionRecord,
+def _queue_case_note(uow: UnitOfWork, submission_id: int, stored: DecisionRecord,
                      previous: DecisionRecord | None, settings: Settings, actor: str) -> None:
     submission = uow.submissions.get(submission_id)
     assert submission is not None and stored.id is not None  # the cycle found its entry

@@ -20,8 +20,8 @@ from mast_intake.domain.decisions import DecisionRecord
 from mast_intake.domain.history import compare
 from mast_intake.domain.reference import format_reference
 from mast_intake.domain.review import review_due
-from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.models.codec import finding_from_dict, record_from_storage
+from mast_intake.models.rows import AgendaEntry
 from mast_intake.notifier.agenda import (
     calendar_of,
     case_flags,
@@ -33,7 +33,7 @@ from mast_intake.notifier.agenda import (
 from mast_intake.notifier.compose import Envelope, compose_agenda
 from mast_intake.notifier.replies import finding_view, score_view
 from mast_intake.notifier.views.agenda import AgendaCaseView, AgendaView
-from mast_intake.storage.tables import AgendaEntry
+from mast_intake.ports import UnitOfWork
 
 _CLOSURE = re.compile(
     r"\b(?:close|closing|closure)\b[^.]{0,60}\b(?:case|cse|flag|status|marker)\b"
@@ -91,7 +91,7 @@ class AgendaCase:
         }
 
 
-def place_cases(uow: AbstractUnitOfWork, day: date, settings: Settings, now: datetime) -> int:
+def place_cases(uow: UnitOfWork, day: date, settings: Settings, now: datetime) -> int:
     """Put every case waiting for the meeting of ``day`` on its agenda; how many were placed.
 
     NotAMeetingDay when ``day`` has no meeting; MeetingOver when it has taken place.
@@ -101,7 +101,7 @@ def place_cases(uow: AbstractUnitOfWork, day: date, settings: Settings, now: dat
     return len(cycle.place_cases(uow.agenda, calendar_of(settings.meeting), day, now))  # type: ignore[arg-type]
 
 
-def defer_case(uow: AbstractUnitOfWork, submission_id: int, by: str, settings: Settings,
+def defer_case(uow: UnitOfWork, submission_id: int, by: str, settings: Settings,
                now: datetime) -> Deferral:
     """Carry a case on an agenda to the next meeting day, audited; the deferral."""
     # TEMPORARY ignore: AgendaRepository/DecisionRepository take their own AgendaEntry rows where
@@ -112,7 +112,7 @@ def defer_case(uow: AbstractUnitOfWork, submission_id: int, by: str, settings: S
     return deferral
 
 
-def case_of(uow: AbstractUnitOfWork, entry: AgendaEntry, settings: Settings, now: datetime,
+def case_of(uow: UnitOfWork, entry: AgendaEntry, settings: Settings, now: datetime,
             deferred_to: date | None = None) -> AgendaCase:
     """One agenda entry as the agenda shows it (``deferred_to`` on the meeting it left)."""
     submission = uow.submissions.get(entry.submission_id)
@@ -160,7 +160,7 @@ def case_of(uow: AbstractUnitOfWork, entry: AgendaEntry, settings: Settings, now
     return AgendaCase(view, submission.id, entry.state, tuple(f.code for f in findings), decision)
 
 
-def agenda_for(uow: AbstractUnitOfWork, day: date, settings: Settings, now: datetime) -> tuple[
+def agenda_for(uow: UnitOfWork, day: date, settings: Settings, now: datetime) -> tuple[
         AgendaView, list[AgendaCase]]:
     """The agenda of the meeting on ``day``, cases in the order MAST takes them; reads only.
 
@@ -183,7 +183,7 @@ def agenda_for(uow: AbstractUnitOfWork, day: date, settings: Settings, now: date
     return view, ordered
 
 
-def queue_agenda_email(uow: AbstractUnitOfWork, view: AgendaView, day: date, settings: Settings) -> bool:
+def queue_agenda_email(uow: UnitOfWork, view: AgendaView, day: date, settings: Settings) -> bool:
     """Queue the agenda email to MAST, once per meeting; False when it was queued before."""
     uow.meetings.get_or_create(day)
     if not uow.meetings.mark_agenda_sent(day):

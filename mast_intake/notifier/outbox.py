@@ -12,9 +12,9 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 
-from mast_intake.intake.crashpoints import crashpoint
-from mast_intake.intake.unit_of_work import AbstractUnitOfWork
-from mast_intake.notifier.mailer import Mailer, MailerError
+from mast_intake.crashpoints import crashpoint
+from mast_intake.ports import UnitOfWork
+from mast_intake.ports.mailer import Mailer, MailerError
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def _allowed(address: str, domains: list[str], extra: set[str]) -> bool:
 
 
 def deliver(
-    uow: Callable[[], AbstractUnitOfWork],
+    uow: Callable[[], UnitOfWork],
     mailer: Mailer,
     allowed_domains: list[str],
     admin_address: str,

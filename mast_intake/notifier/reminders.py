@@ -15,15 +15,15 @@ from datetime import date
 from mast_intake.config.settings import Settings
 from mast_intake.domain.reference import format_reference
 from mast_intake.domain.review import reminder_step, review_due
-from mast_intake.intake.unit_of_work import AbstractUnitOfWork
 from mast_intake.models.codec import record_from_storage
 from mast_intake.notifier.agenda import intervals_of
 from mast_intake.notifier.compose import Envelope, compose_reminder
 from mast_intake.notifier.replies import reply_id
 from mast_intake.notifier.views.reminders import ReminderView
+from mast_intake.ports import UnitOfWork
 
 
-def queue_reminders(uow: AbstractUnitOfWork, settings: Settings, today: date) -> Counter:
+def queue_reminders(uow: UnitOfWork, settings: Settings, today: date) -> Counter:
     """Queue the reminders and escalations due today; returns how many of each were new."""
     counts: Counter = Counter()
     intervals = intervals_of(settings.review)

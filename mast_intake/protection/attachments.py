@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from mast_intake.storage.sealing import PlainText, Sealer
+from mast_intake.ports.sealing import PlainText, Sealer
 
 _NAME = re.compile(r"(\d+)-([0-9a-f]{64})\.bin")
 ORPHAN_GRACE_SECONDS = 3600

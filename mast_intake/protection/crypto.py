@@ -91,7 +91,7 @@ class Key:
 
 
 class AesGcmSealer:
-    """The encrypting :class:`~mast_intake.storage.sealing.Sealer`: seals with the first key.
+    """The encrypting :class:`~mast_intake.ports.sealing.Sealer`: seals with the first key.
 
     ``allow_plain`` lets :meth:`unseal` and :meth:`unseal_bytes` return values that were stored
     before encryption was turned on, unchanged; only key rotation uses it, to encrypt them.

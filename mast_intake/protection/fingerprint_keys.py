@@ -13,8 +13,8 @@ import hmac
 import secrets
 from pathlib import Path
 
+from mast_intake.ports.sealing import Sealer
 from mast_intake.protection.crypto import AesGcmSealer
-from mast_intake.storage.sealing import Sealer
 
 KEY_FILE = "fingerprint-key"
 _LABEL = b"mast-intake text fingerprints"

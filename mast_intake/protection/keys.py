@@ -19,28 +19,32 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from mast_intake.intake.across_tools import refingerprint
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
+from mast_intake.models.codec import record_from_storage
+from mast_intake.ports import UnitOfWork
+from mast_intake.ports.sealing import Sealer
 from mast_intake.protection.attachments import AttachmentStore
-from mast_intake.protection.crypto import (
-    AesGcmSealer,
-    EncryptionKeyError,
-    SealedDataError,
-    is_sealed,
-)
+from mast_intake.protection.crypto import AesGcmSealer, EncryptionKeyError, SealedDataError, is_sealed
 from mast_intake.protection.fingerprint_keys import ring_fingerprint_keys
-from mast_intake.storage.repositories import DataProtectionRepository
-from mast_intake.storage.sealing import Sealer
+from mast_intake.validation.history import fingerprints
 
 log = logging.getLogger(__name__)
 
 _SET_KEY = "set MAST_INTAKE_ENCRYPTION_KEY_FILE or MAST_INTAKE_ENCRYPTION_KEYS"
 
 
-def protection_repository(uow: SqlUnitOfWork) -> DataProtectionRepository:
-    """The data protection queries, inside an open unit of work."""
-    assert uow.session is not None, "open the unit of work first"
-    return DataProtectionRepository(uow.session, uow.sealer, uow.clock)
+def refingerprint(uow: UnitOfWork, key: bytes) -> int:
+    """Make the stored tools' fingerprints again under ``key``; how many tools.
+
+    Run by a key rotation, in its transaction, so that the old key can then be removed without
+    losing the earlier tools from the copy check.
+    """
+    tools = uow.fingerprints.fingerprinted_tools()
+    uow.fingerprints.clear()
+    for tool in tools:
+        data = uow.submissions.record(tool)
+        if data is not None and tool.id is not None and tool.child_id is not None:
+            uow.fingerprints.add(tool.id, tool.child_id, fingerprints(record_from_storage(data), key))
+    return len(tools)
 
 
 def _attachment_samples(store: AttachmentStore) -> list[bytes]:
@@ -48,10 +52,10 @@ def _attachment_samples(store: AttachmentStore) -> list[bytes]:
     return [path.read_bytes() for path in {*paths[:1], *paths[-1:]}]
 
 
-def verify_keys(uow_factory: Callable[[], SqlUnitOfWork], sealer: Sealer, store: AttachmentStore) -> None:
+def verify_keys(uow_factory: Callable[[], UnitOfWork], sealer: Sealer, store: AttachmentStore) -> None:
     """Raise EncryptionKeyError unless the configured keys (or their absence) fit the stored data."""
     with uow_factory() as uow:
-        samples: list[Any] = protection_repository(uow).sealed_samples()
+        samples: list[Any] = uow.protection.sealed_samples()
     samples.extend(_attachment_samples(store))
     encrypting = bool(getattr(sealer, "encrypting", False))
     for value in samples:
@@ -75,7 +79,7 @@ def verify_keys(uow_factory: Callable[[], SqlUnitOfWork], sealer: Sealer, store:
             )
 
 
-def rotate_keys(uow_factory: Callable[[], SqlUnitOfWork], sealer: Sealer, store: AttachmentStore,
+def rotate_keys(uow_factory: Callable[[], UnitOfWork], sealer: Sealer, store: AttachmentStore,
                 actor: str, check_only: bool = False) -> dict[str, Any]:
     """Re-seal the database and the attachment files with the current key; what was done.
 
@@ -94,7 +98,7 @@ def rotate_keys(uow_factory: Callable[[], SqlUnitOfWork], sealer: Sealer, store:
                 f"an attachment file cannot be opened ({exc}); nothing was changed") from None
     with uow_factory() as uow:
         try:
-            counts = protection_repository(uow).rekey(old, sealer, check_only=check_only)
+            counts = uow.protection.rekey(old, sealer, check_only=check_only)
         except SealedDataError as exc:
             raise EncryptionKeyError(
                 f"a stored value cannot be opened ({exc}); nothing was changed") from None
@@ -105,28 +109,12 @@ def rotate_keys(uow_factory: Callable[[], SqlUnitOfWork], sealer: Sealer, store:
             return {"checked": counts, "key_id": sealer.current.key_id}
         uow.audit.append(actor, "rekeyed", "database", sealer.current.key_id, _json(counts))
         uow.commit()
-        engine = uow.session.get_bind() if uow.session is not None else None
+        compact = uow.protection.compactor()
     for _, _, path in files:
         store.reseal(path, lambda stored: sealer.seal_bytes(old.unseal_bytes(stored)))
-    if engine is not None:
-        compact_sqlite(engine)
+    compact()
     log.info("encryption key rotated", extra={"key_id": sealer.current.key_id, "counts": counts})
     return {"rekeyed": counts, "key_id": sealer.current.key_id}
-
-
-def compact_sqlite(engine: Any) -> None:
-    """On SQLite, rebuild the file and empty the WAL, so no superseded page keeps old values."""
-    if engine.dialect.name != "sqlite":
-        return
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        # The connection is in autocommit mode (see storage.engine), as VACUUM requires.
-        cursor.execute("VACUUM")
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        cursor.close()
-    finally:
-        raw.close()
 
 
 def _json(value: Any) -> str:

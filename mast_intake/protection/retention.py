@@ -31,9 +31,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from mast_intake.config.settings import Settings
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
+from mast_intake.ports import UnitOfWork
 from mast_intake.protection.attachments import AttachmentStore
-from mast_intake.protection.keys import protection_repository
 
 log = logging.getLogger(__name__)
 
@@ -92,14 +91,14 @@ def _old_files(folder: Path, cutoff: float) -> list[Path]:
     return [p for p in folder.iterdir() if p.is_file() and p.stat().st_mtime < cutoff]
 
 
-def purge(uow_factory: Callable[[], SqlUnitOfWork], settings: Settings, store: AttachmentStore,
+def purge(uow_factory: Callable[[], UnitOfWork], settings: Settings, store: AttachmentStore,
           now: datetime, dry_run: bool = False, actor: str = RETENTION_ACTOR) -> PurgeReport:
     """Apply the retention rules as of ``now``; with ``dry_run``, only report what is due."""
     rules = settings.retention
     report = PurgeReport(dry_run=dry_run)
     to_delete_files: list[Path] = []
     with uow_factory() as uow:
-        repo = protection_repository(uow)
+        repo = uow.protection
         if rules.attachment_days > 0:
             for sid, sha, received, state, updated, decided in repo.attachment_anchors():
                 anchor = attachment_anchor(state, updated, decided, received)
@@ -116,8 +115,8 @@ def purge(uow_factory: Callable[[], SqlUnitOfWork], settings: Settings, store: A
                 if child_id in open_children or not _due(last, rules.record_days, now):
                     continue
                 report.children.append(child_id)
-                paths = (store.held_path(sid, sha) for sid, sha, _ in repo.submissions_of_child(child_id))
-                to_delete_files.extend(path for path in paths if path is not None)
+                files = (store.held_path(sid, sha) for sid, sha, _ in repo.submissions_of_child(child_id))
+                to_delete_files.extend(path for path in files if path is not None)
                 if not dry_run:
                     counts = repo.erase_child(child_id)
                     uow.audit.append(actor, "purged", "child", child_id, json.dumps(

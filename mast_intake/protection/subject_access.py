@@ -20,10 +20,9 @@ from datetime import date, datetime
 from typing import Any
 
 from mast_intake.config.settings import Settings
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
+from mast_intake.ports import UnitOfWork
+from mast_intake.ports.errors import NotFound
 from mast_intake.protection.attachments import AttachmentStore, StoredAttachment
-from mast_intake.protection.keys import protection_repository
-from mast_intake.storage.errors import NotFound
 
 NOT_COVERED = (
     "Emails already sent are not included: the service keeps them only until the mail retention "
@@ -32,7 +31,7 @@ NOT_COVERED = (
 )
 
 
-def find_child_id(uow: SqlUnitOfWork, child_id: int | None, name: str | None, dob: date | None) -> int:
+def find_child_id(uow: UnitOfWork, child_id: int | None, name: str | None, dob: date | None) -> int:
     """The child's id, given directly or found by name (or alias) and date of birth; NotFound."""
     if child_id is not None:
         if uow.children.get(child_id) is None:
@@ -50,7 +49,7 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def export_child(uow_factory: Callable[[], SqlUnitOfWork], store: AttachmentStore, child_id: int,
+def export_child(uow_factory: Callable[[], UnitOfWork], store: AttachmentStore, child_id: int,
                  actor: str, include_attachments: bool = True) -> dict[str, Any]:
     """Everything held about the child, as a JSON-ready dict; audited as ``exported``."""
     with uow_factory() as uow:
@@ -110,13 +109,13 @@ def export_child(uow_factory: Callable[[], SqlUnitOfWork], store: AttachmentStor
     return export
 
 
-def erase_child(uow_factory: Callable[[], SqlUnitOfWork], store: AttachmentStore, settings: Settings,
+def erase_child(uow_factory: Callable[[], UnitOfWork], store: AttachmentStore, settings: Settings,
                 child_id: int, actor: str) -> dict[str, int]:
     """Remove everything held about the child; audited as ``erased``. Counts of what went."""
     with uow_factory() as uow:
         if uow.children.get(child_id) is None:
             raise NotFound(f"no child {child_id}")
-        repo = protection_repository(uow)
+        repo = uow.protection
         held = repo.submissions_of_child(child_id)
         own = {sid for sid, _, _ in held}
         emails = []
@@ -144,7 +143,7 @@ def erase_child(uow_factory: Callable[[], SqlUnitOfWork], store: AttachmentStore
     return counts
 
 
-def load_attachment(uow_factory: Callable[[], SqlUnitOfWork], store: AttachmentStore,
+def load_attachment(uow_factory: Callable[[], UnitOfWork], store: AttachmentStore,
                     submission_id: int, actor: str) -> StoredAttachment:
     """The original attachment of a submission, for a person to open; audited as ``viewed``.
 

@@ -5,20 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
+from mast_intake.ports import UnitOfWork
 from mast_intake.reports.export import audited_export, to_csv, to_text
 from mast_intake.reports.figures import Report, compute
 from mast_intake.reports.queries import reviews_overdue, tool_facts
 
 
-def build_report(uow: SqlUnitOfWork, start: date, end: date, today: date) -> Report:
+def build_report(uow: UnitOfWork, start: date, end: date, today: date) -> Report:
     """The report for tools received from ``start`` to ``end``; reviews overdue as of ``today``."""
     if end < start:
         raise ValueError("the period ends before it starts")
     return compute(start, end, tool_facts(uow, start, end), reviews_overdue(uow, today))
 
 
-def export_report(uow_factory: Callable[[], SqlUnitOfWork], start: date, end: date, today: date,
+def export_report(uow_factory: Callable[[], UnitOfWork], start: date, end: date, today: date,
                   actor: str, form: str = "csv") -> str:
     """The report as CSV (``form`` "csv") or text, suppressed, audited in the same transaction."""
     with uow_factory() as uow:

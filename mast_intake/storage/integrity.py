@@ -27,8 +27,8 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
+from mast_intake.ports.errors import StorageError
 from mast_intake.storage.engine import make_engine
-from mast_intake.storage.errors import StorageError
 from mast_intake.storage.schema import alembic_config, head_revision, migrate
 
 SQLITE_HEADER = b"SQLite format 3\x00"

@@ -12,12 +12,12 @@ from datetime import date, datetime
 
 from mast_intake.config.settings import Settings
 from mast_intake.domain.agenda import is_waiting_for
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.models.codec import record_from_storage
 from mast_intake.notifier.agenda import calendar_of
 from mast_intake.notifier.meetings import AgendaCase, agenda_for, case_of
 from mast_intake.notifier.views.agenda import AgendaCaseView, AgendaView
 from mast_intake.notifier.views.labels import band_rank
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 
 SUMMARY_CHARS = 280
 STATE_WORDS = {"on_agenda": "To discuss", "decided": "Decided", "deferred": "Carried over",

@@ -14,16 +14,16 @@ from markupsafe import Markup, escape
 
 from mast_intake.domain.decisions import Action, DecisionRecord
 from mast_intake.domain.enums import AgendaState, CaseStatus, NrmOutcome
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.codec import finding_from_dict, record_from_storage
 from mast_intake.models.finding import Severity
 from mast_intake.models.form import DETAILS, ITEMS, SECTIONS
+from mast_intake.models.rows import AgendaEntry, Child, Submission
 from mast_intake.notifier.replies import finding_view, score_view
 from mast_intake.notifier.views.findings import FindingView, ScoreView
 from mast_intake.notifier.views.labels import band_label, item_label
 from mast_intake.notifier.views.rejections import REJECTION_TITLES
-from mast_intake.storage.tables import AgendaEntry, Child, Submission
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 from mast_intake.web.changes import Changes, compare
 from mast_intake.web.chart import Point, score_chart
 

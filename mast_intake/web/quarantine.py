@@ -19,12 +19,12 @@ from html import escape
 
 from mast_intake.bootstrap import App
 from mast_intake.config.settings import Settings
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
+from mast_intake.models.rows import ProcessedMail
 from mast_intake.notifier.compose import MARKING, Envelope, build_message
 from mast_intake.notifier.outbox import _allowed
 from mast_intake.notifier.replies import reference_for_message, reply_id
 from mast_intake.notifier.views.dates import uk_datetime
-from mast_intake.storage.tables import ProcessedMail
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 
 REASON_LABELS = {
     "sender_not_allowed": "Sender outside the allowed domains",

@@ -18,8 +18,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
-from mast_intake.storage.tables import SignInThrottle
+from mast_intake.models.rows import SignInThrottle
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 
 HASHING_THREADS = 1
 SYSTEM_ACTOR = "mast-intake"

@@ -15,8 +15,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.storage import make_engine, make_session_factory
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 
 SERVER = os.environ.get("MAST_INTAKE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 MAINTENANCE_DB = "test"

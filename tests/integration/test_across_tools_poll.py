@@ -13,11 +13,11 @@ import sqlalchemy as sa
 from mast_intake.bootstrap import bootstrap
 from mast_intake.config.settings import Settings
 from mast_intake.intake.poll import poll_once
+from mast_intake.models.rows import Submission, TextFingerprint
 from mast_intake.protection.crypto import new_key
-from mast_intake.protection.keys import protection_repository, rotate_keys
+from mast_intake.protection.keys import rotate_keys
 from mast_intake.scheduler import send_outbox
-from mast_intake.storage.fingerprints import FingerprintRepository
-from mast_intake.storage.tables import Submission, TextFingerprint
+from mast_intake.storage.repositories.fingerprints import SqlFingerprintRepository
 from tests.fixtures.factory import base_spec, build_form
 from tests.mail_factory import drop, email_with
 
@@ -83,7 +83,7 @@ def test_fingerprints_are_keyed_hashes_and_go_with_the_child(app) -> None:
     assert all(len(d) == 24 and int(d, 16) >= 0 for d in digests)
     with app.uow() as uow:
         child_id = uow.submissions.get(1).child_id
-        protection_repository(uow).erase_child(child_id)
+        uow.protection.erase_child(child_id)
         uow.commit()
     assert _fingerprints(app) == []
 
@@ -117,7 +117,7 @@ def test_stock_phrasing_is_matched_by_child_without_reading_every_tool_of_it(app
         rows = uow.session.execute(sa.select(TextFingerprint.digest, TextFingerprint.child_id)).all()
         first_child = min(child for _, child in rows)
         digests = [digest for digest, child in rows if child == first_child]
-        repository = FingerprintRepository(uow.session)
+        repository = SqlFingerprintRepository(uow.session)
         stock = repository.matching(digests, first_child, tools_below=3)
         everything = repository.matching(digests, first_child, tools_below=4)
     children: dict[str, set[int]] = {}

@@ -14,7 +14,7 @@ import pytest
 
 from mast_intake.config.settings import ConfigError, ImapSettings
 from mast_intake.intake.adapters.imap import ImapMailbox, encode_mailbox_name
-from mast_intake.intake.mailbox import MailboxError
+from mast_intake.ports.mailbox import MailboxError
 from tests.integration.conftest import DovecotAccount
 from tests.mail_factory import submission
 

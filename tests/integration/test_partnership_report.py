@@ -16,10 +16,10 @@ from functools import partial
 import pytest
 from click.testing import CliRunner
 
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.protection.crypto import AesGcmSealer, new_key, parse_keys
 from mast_intake.reports.service import build_report, export_report
 from mast_intake.storage import make_engine, make_session_factory, migrate
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 from tests.fixtures.report_data import SeedTool, generate, seed
 from tests.integration.db_fixtures import throwaway_database
 

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from mast_intake.bootstrap import bootstrap
 from mast_intake.config.settings import Settings
 from mast_intake.intake.poll import poll_once
+from mast_intake.models.rows import Outbox
 from mast_intake.scheduler import send_outbox
-from mast_intake.storage.tables import Outbox
 from tests.fixtures.factory import base_spec, build_form
 from tests.mail_factory import email_with
 from tests.malformed_mail import malformed_messages

@@ -22,7 +22,7 @@ from cryptography.x509.oid import NameOID
 
 from mast_intake.config.settings import ConfigError, SmtpSettings
 from mast_intake.notifier.adapters.smtp import SmtpMailer
-from mast_intake.notifier.mailer import MailerError
+from mast_intake.ports.mailer import MailerError
 from tests.fixtures.smtp_server import Recorder, free_port
 
 TEST_USER, TEST_PASSWORD = "mast-sender", "fictional-smtp-password"

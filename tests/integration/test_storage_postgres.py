@@ -12,9 +12,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine
 
-from mast_intake.intake.unit_of_work import AbstractUnitOfWork, SqlUnitOfWork
+from mast_intake.models.rows import metadata
 from mast_intake.storage import current_revision, head_revision, make_engine, make_session_factory, migrate
-from mast_intake.storage.tables import metadata
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 from tests.fakes import FakeClock
 from tests.integration.db_fixtures import claim_worker, throwaway_database
 from tests.storage_contract import RepositoryContract, add_submission, decide
@@ -60,7 +60,7 @@ def test_migration_reaches_head_and_matches_the_models(pg_engine: Engine) -> Non
 
 class TestPostgresRepositories(RepositoryContract):
     @pytest.fixture
-    def new_uow(self, clean_pg: Engine, clock: FakeClock) -> Callable[[], AbstractUnitOfWork]:
+    def new_uow(self, clean_pg: Engine, clock: FakeClock) -> Callable[[], SqlUnitOfWork]:
         factory = make_session_factory(clean_pg)
         return lambda: SqlUnitOfWork(factory, clock=clock)
 

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from mast_intake.models.rows import APPEND_ONLY, metadata
 from mast_intake.storage import current_revision, head_revision, make_engine, make_session_factory, upgrade
-from mast_intake.storage.repositories import DecisionRepository
+from mast_intake.storage.repositories.decisions import SqlDecisionRepository
 from mast_intake.storage.schema import downgrade, migrate
-from mast_intake.storage.tables import APPEND_ONLY, metadata
 
 
 def test_upgrade_creates_every_table(tmp_path: Path) -> None:
@@ -77,7 +77,7 @@ def test_0004_keeps_older_decisions_and_the_append_only_trigger(tmp_path: Path) 
                 f"'added', 'r', '[]', 0, 'yes', 'Chair', '{now}', '{now}')")
         migrate(engine)
         with make_session_factory(engine)() as session:
-            record = DecisionRepository(session).current(1)
+            record = SqlDecisionRepository(session).current(1)
         assert record is not None and record.nrm == "referred" and record.level_rationale == ""
         with engine.begin() as connection, pytest.raises(sa.exc.DatabaseError, match="append-only"):
             connection.exec_driver_sql("UPDATE decision SET level = 'high'")

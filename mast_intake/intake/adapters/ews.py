@@ -62,7 +62,7 @@ from mast_intake.intake.adapters.ews_account import (
     error_name,
     service_endpoint,
 )
-from mast_intake.intake.mailbox import Mailbox, MailboxError
+from mast_intake.ports.mailbox import Mailbox, MailboxError
 
 KEY_SEPARATOR = "|"
 PAGE_SIZE = 100
@@ -92,7 +92,7 @@ class EwsMailbox(Mailbox):
     lets the mailer and the mailbox share one exchangelib account (tests pass one too). Creating
     the adapter sends nothing; a bad setting raises ``ConfigError`` at once.
 
-    Contract (see :class:`~mast_intake.intake.mailbox.Mailbox`):
+    Contract (see :class:`~mast_intake.ports.mailbox.Mailbox`):
 
     - ``pending()`` lists the whole inbox (every item class: mail, reports, meeting requests)
       oldest first by received time, then yields the keys. The list is read in full before the

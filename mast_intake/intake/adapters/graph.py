@@ -46,7 +46,7 @@ import requests
 
 from mast_intake.config.settings import GraphSettings
 from mast_intake.intake.adapters.graph_client import GraphClient, GraphError
-from mast_intake.intake.mailbox import Mailbox, MailboxError
+from mast_intake.ports.mailbox import Mailbox, MailboxError
 
 PAGE_SIZE = 50
 DELTA_SECONDS = 5.0  # Graph's guidance: no more often than every few seconds per mailbox
@@ -68,7 +68,7 @@ class GraphMailbox(Mailbox):
     the mailer share one Graph client (and its token cache); tests pass one with a fake sleep.
     Creating the adapter sends nothing; a missing setting raises ``ConfigError``.
 
-    Contract (see :class:`~mast_intake.intake.mailbox.Mailbox`):
+    Contract (see :class:`~mast_intake.ports.mailbox.Mailbox`):
 
     - ``pending()`` lists the whole inbox oldest first (``receivedDateTime asc``), following
       ``@odata.nextLink``, reading every page before yielding the first key, because moves made

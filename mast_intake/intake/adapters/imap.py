@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 from mast_intake.config.settings import ConfigError, ImapSettings
-from mast_intake.intake.mailbox import Mailbox, MailboxError
+from mast_intake.ports.mailbox import Mailbox, MailboxError
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from mast_intake.intake.mailbox import Mailbox, MailboxError
+from mast_intake.ports.mailbox import Mailbox, MailboxError
 
 _SUBDIRS = ("new", "cur")
 

@@ -17,7 +17,7 @@ from mast_intake.intake.mime.walker import (
     discover_raw,
     from_raw_result,
 )
-from mast_intake.intake.sender_verification.port import SenderVerdict
+from mast_intake.ports.senders import SenderVerdict
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Sender verification: the port (``port``), its adapters, and the mail-domain rules (``domains``).
+"""Sender verification: the adapters of the ``ports.senders`` port, and the mail-domain rules (``domains``).
 
 Adapters: ``authentication_results`` (our mail servers' RFC 8601 headers), ``exchange_internal``
 (Exchange's organisation headers) and ``none`` (nothing checked). ``build_sender_verifier``
@@ -8,9 +8,9 @@ picks the one the settings name.
 from __future__ import annotations
 
 from mast_intake.config.settings import Settings, resolve_sender_verification
-from mast_intake.intake.sender_verification.port import NOT_CHECKED, SenderVerdict, SenderVerifier
+from mast_intake.ports.senders import SenderVerifier
 
-__all__ = ["NOT_CHECKED", "SenderVerdict", "SenderVerifier", "build_sender_verifier"]
+__all__ = ["build_sender_verifier"]
 
 
 def build_sender_verifier(settings: Settings) -> SenderVerifier:

@@ -31,7 +31,8 @@ from collections.abc import Iterable
 import authres
 
 from mast_intake.intake.sender_verification.domains import aligned, domain_of
-from mast_intake.intake.sender_verification.port import SenderVerdict, header_block, single_from_address
+from mast_intake.intake.sender_verification.headers import header_block, single_from_address
+from mast_intake.ports.senders import SenderVerdict
 
 _FOLD = re.compile(r"\r?\n[ \t]")
 _FEATURES = authres.all_features()

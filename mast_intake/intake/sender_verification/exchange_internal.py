@@ -22,7 +22,8 @@ from __future__ import annotations
 import email.utils
 from email.message import Message
 
-from mast_intake.intake.sender_verification.port import SenderVerdict, header_block, single_from_address
+from mast_intake.intake.sender_verification.headers import header_block, single_from_address
+from mast_intake.ports.senders import SenderVerdict
 
 AUTH_AS = "X-MS-Exchange-Organization-AuthAs"
 AUTH_SOURCE = "X-MS-Exchange-Organization-AuthSource"

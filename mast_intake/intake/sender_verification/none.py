@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mast_intake.intake.sender_verification.port import NOT_CHECKED, SenderVerdict
+from mast_intake.ports.senders import NOT_CHECKED, SenderVerdict
 
 
 class NoVerification:

@@ -32,7 +32,7 @@ from mast_intake.intake.adapters.ews_account import (
     error_name,
     service_endpoint,
 )
-from mast_intake.notifier.mailer import Mailer, MailerError
+from mast_intake.ports.mailer import Mailer, MailerError
 
 
 def mime_bytes(message: EmailMessage) -> bytes:
@@ -47,7 +47,7 @@ class EwsMailer(Mailer):
     share one exchangelib account (and its HTTP session). Creating the mailer sends nothing; a bad
     setting raises ``ConfigError`` at once.
 
-    Contract (see :class:`~mast_intake.notifier.mailer.Mailer`):
+    Contract (see :class:`~mast_intake.ports.mailer.Mailer`):
 
     - ``send(message)`` makes one ``CreateItem`` with the whole message as MIME content and
       ``SendAndSaveCopy`` to Sent Items; success means Exchange accepted it for delivery.

@@ -21,7 +21,7 @@ from email.message import EmailMessage
 
 from mast_intake.config.settings import GraphSettings
 from mast_intake.intake.adapters.graph_client import GraphClient, GraphError
-from mast_intake.notifier.mailer import Mailer, MailerError
+from mast_intake.ports.mailer import Mailer, MailerError
 
 
 def mime_bytes(message: EmailMessage) -> bytes:
@@ -36,7 +36,7 @@ class GraphMailer(Mailer):
     one client and token cache (tests pass one with a fake sleep). Creating the mailer sends
     nothing; a missing setting raises ``ConfigError``.
 
-    Contract (see :class:`~mast_intake.notifier.mailer.Mailer`):
+    Contract (see :class:`~mast_intake.ports.mailer.Mailer`):
 
     - ``send(message)`` POSTs the message as base64 MIME to ``sendMail``; 202 means Exchange
       Online accepted it. Message-ID and every other header travel unchanged; the recipients are

@@ -11,7 +11,7 @@ from email.policy import default
 from pathlib import Path
 
 from mast_intake.intake.adapters.maildir import make_private_maildir
-from mast_intake.notifier.mailer import Mailer, MailerError
+from mast_intake.ports.mailer import Mailer, MailerError
 
 
 class MaildirMailer(Mailer):

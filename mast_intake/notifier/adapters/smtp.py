@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from email.utils import getaddresses
 
 from mast_intake.config.settings import ConfigError, SmtpSettings
-from mast_intake.notifier.mailer import Mailer, MailerError
+from mast_intake.ports.mailer import Mailer, MailerError
 
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from mast_intake.storage.tables import metadata
+from mast_intake.models.rows import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:

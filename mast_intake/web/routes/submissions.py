@@ -9,11 +9,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from mast_intake.domain.decisions import DecisionRecord
 from mast_intake.domain.errors import DecisionInvalid, DomainError, InvalidTransition
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.notifier.case_record import case_record_template, render_case_record
 from mast_intake.notifier.decisions import case_note_view, record_correction, record_decision
 from mast_intake.notifier.meetings import defer_case
-from mast_intake.storage.errors import NotFound
+from mast_intake.ports.errors import NotFound
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 from mast_intake.web.auth import ROLE_LABELS, CurrentUser
 from mast_intake.web.context import (
     Console,

@@ -25,12 +25,12 @@ from mast_intake.intake.adapters.graph import GraphMailbox
 from mast_intake.intake.adapters.graph_client import GraphClient
 from mast_intake.intake.adapters.imap import ImapMailbox
 from mast_intake.intake.adapters.maildir import MaildirMailbox
-from mast_intake.intake.mailbox import Mailbox
 from mast_intake.notifier.adapters.ews import EwsMailer
 from mast_intake.notifier.adapters.graph import GraphMailer
 from mast_intake.notifier.adapters.maildir import MaildirMailer
 from mast_intake.notifier.adapters.smtp import SmtpMailer
-from mast_intake.notifier.mailer import Mailer
+from mast_intake.ports.mailbox import Mailbox
+from mast_intake.ports.mailer import Mailer
 from tests.fixtures import ews_server, graph_server
 from tests.fixtures.smtp_server import Recorder
 from tests.integration.conftest import DovecotAccount

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from mast_intake.intake.mailbox import MailboxError
+from mast_intake.ports.mailbox import MailboxError
 from tests.integration.contracts.conftest import MailboxRig
 from tests.mail_factory import submission
 from tests.malformed_mail import malformed_messages, nested_rfc822

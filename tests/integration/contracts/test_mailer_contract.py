@@ -13,7 +13,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from mast_intake.notifier.mailer import MailerError
+from mast_intake.ports.mailer import MailerError
 from tests.integration.contracts.conftest import MailerRig
 from tests.mail_factory import reply
 

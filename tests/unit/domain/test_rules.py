@@ -21,7 +21,7 @@ from mast_intake.domain.history import choose_previous, compare
 from mast_intake.domain.names import normalise_name, split_names
 from mast_intake.domain.reference import InvalidReference, format_reference, parse_reference
 from mast_intake.domain.review import ReviewIntervals, reminder_step, review_due
-from mast_intake.storage.tables import CASE_STATUSES, LEVELS
+from mast_intake.models.rows import CASE_STATUSES, LEVELS
 
 NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 

@@ -14,7 +14,7 @@ from requests_ntlm import HttpNtlmAuth
 from mast_intake.config.settings import ConfigError
 from mast_intake.intake.adapters import ews as ews_module
 from mast_intake.intake.adapters.ews import EwsMailbox, decode_key, encode_key
-from mast_intake.intake.mailbox import MailboxError
+from mast_intake.ports.mailbox import MailboxError
 from tests.fixtures.ews_server import (
     ACCESS_TOKEN,
     CLIENT_ID,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mast_intake.intake.adapters.ews import PULL_SECONDS, EwsMailbox
-from mast_intake.intake.mailbox import MailboxError
+from mast_intake.ports.mailbox import MailboxError
 from tests.fixtures.ews_server import FakeEws, settings
 
 

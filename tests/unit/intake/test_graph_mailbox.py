@@ -13,7 +13,7 @@ import requests_mock
 from mast_intake.config.settings import ConfigError
 from mast_intake.intake.adapters.graph import GraphMailbox, odata_string
 from mast_intake.intake.adapters.graph_client import GraphClient
-from mast_intake.intake.mailbox import MailboxError
+from mast_intake.ports.mailbox import MailboxError
 from tests.fixtures.graph_server import (
     ACCESS_TOKEN,
     BASE,

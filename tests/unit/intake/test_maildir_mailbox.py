@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mast_intake.intake.adapters.maildir import MaildirMailbox
-from mast_intake.intake.mailbox import MailboxError
+from mast_intake.ports.mailbox import MailboxError
 from tests.mail_factory import submission
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
-from mast_intake.intake.mailbox import Mailbox, MailboxError
 from mast_intake.intake.push import MailWatcher
+from mast_intake.ports.mailbox import Mailbox, MailboxError
 
 
 class ScriptedMailbox(Mailbox):

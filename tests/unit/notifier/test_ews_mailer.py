@@ -11,7 +11,7 @@ import requests_mock
 from mast_intake.config.settings import ConfigError, EwsSettings
 from mast_intake.intake.adapters.ews import EwsMailbox
 from mast_intake.notifier.adapters.ews import EwsMailer
-from mast_intake.notifier.mailer import MailerError
+from mast_intake.ports.mailer import MailerError
 from tests.fixtures.ews_server import (
     ACCESS_TOKEN,
     ENDPOINT,

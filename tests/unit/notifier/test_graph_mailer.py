@@ -12,7 +12,7 @@ from mast_intake.config.settings import ConfigError
 from mast_intake.intake.adapters.graph import GraphMailbox
 from mast_intake.intake.adapters.graph_client import GraphClient
 from mast_intake.notifier.adapters.graph import GraphMailer
-from mast_intake.notifier.mailer import MailerError
+from mast_intake.ports.mailer import MailerError
 from tests.fixtures.graph_server import (
     ACCESS_TOKEN,
     BASE,

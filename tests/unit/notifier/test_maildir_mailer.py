@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mast_intake.notifier.adapters.maildir import MaildirMailer
-from mast_intake.notifier.mailer import MailerError
+from mast_intake.ports.mailer import MailerError
 
 
 def make_message(message_id: str = "<reply-1@mast-intake.invalid>") -> EmailMessage:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.protection.attachments import AttachmentStore
 from mast_intake.protection.crypto import AesGcmSealer, new_key, parse_keys
 from mast_intake.storage import make_session_factory
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 from tests.fakes import FakeClock
 from tests.unit.storage.conftest import clock, migrated_template, sqlite_engine  # noqa: F401
 

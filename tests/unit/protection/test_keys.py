@@ -10,12 +10,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
+from mast_intake.ports.sealing import PlainText
 from mast_intake.protection.attachments import AttachmentStore
 from mast_intake.protection.crypto import AesGcmSealer, EncryptionKeyError, parse_keys
 from mast_intake.protection.keys import rotate_keys, verify_keys
 from mast_intake.storage import make_session_factory
-from mast_intake.storage.sealing import PlainText
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 from tests.fakes import FakeClock
 from tests.storage_contract import add_submission, decide
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from mast_intake.config.settings import Settings
+from mast_intake.ports.errors import NotFound
 from mast_intake.protection.attachments import AttachmentStore
 from mast_intake.protection.subject_access import erase_child, export_child, find_child_id, load_attachment
-from mast_intake.storage.errors import NotFound
 from tests.storage_contract import add_submission, decide
 
 from .conftest import NewUow

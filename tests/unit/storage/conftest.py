@@ -1,4 +1,4 @@
-"""Fixtures for the storage unit tests: a migrated SQLite file per test, and the fakes."""
+"""Fixtures for the storage unit tests: a migrated SQLite file per test."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.storage import make_engine, make_session_factory, migrate
-from tests.fakes import FakeClock, FakeDatabase, FakeUnitOfWork
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
+from tests.fakes import FakeClock
 
 
 @pytest.fixture(scope="session")
@@ -44,9 +44,3 @@ def sqlite_engine(migrated_template: Path, tmp_path: Path) -> Iterator[Engine]:
 def sql_uow(sqlite_engine: Engine, clock: FakeClock) -> Callable[[], SqlUnitOfWork]:
     factory = make_session_factory(sqlite_engine)
     return lambda: SqlUnitOfWork(factory, clock=clock)
-
-
-@pytest.fixture
-def fake_uow(clock: FakeClock) -> Callable[[], FakeUnitOfWork]:
-    db = FakeDatabase()
-    return lambda: FakeUnitOfWork(db, clock=clock)

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
-from mast_intake.storage.errors import DecisionNotAllowed
-from mast_intake.storage.tables import AuditLog, Decision
+from mast_intake.models.rows import AuditLog, Decision
+from mast_intake.ports.errors import DecisionNotAllowed
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 from tests.storage_contract import add_submission, decide
 
 _CHANGE = re.compile(r"^\s*(UPDATE|DELETE\s+FROM)\s+\"?(decision|audit_log)\b", re.IGNORECASE)

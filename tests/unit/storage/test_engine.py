@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
+from mast_intake.models.rows import Child, Submission
 from mast_intake.storage import make_engine, make_session_factory, migrate
-from mast_intake.storage.tables import Child, Submission
 
 
 def _mode(path: Path) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mast_intake.storage.repositories import normalise_name, split_names
+from mast_intake.domain.names import normalise_name, split_names
 
 
 @pytest.mark.parametrize(

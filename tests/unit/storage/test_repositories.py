@@ -1,4 +1,4 @@
-"""The storage contract on SQLite and on the in-memory fakes the service tests use."""
+"""The storage contract on SQLite (tests/integration runs it on PostgreSQL too)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,11 @@ from collections.abc import Callable
 
 import pytest
 
-from mast_intake.intake.unit_of_work import AbstractUnitOfWork
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 from tests.storage_contract import RepositoryContract
 
 
 class TestSqliteRepositories(RepositoryContract):
     @pytest.fixture
-    def new_uow(self, sql_uow: Callable[[], AbstractUnitOfWork]) -> Callable[[], AbstractUnitOfWork]:
+    def new_uow(self, sql_uow: Callable[[], SqlUnitOfWork]) -> Callable[[], SqlUnitOfWork]:
         return sql_uow
-
-
-class TestFakeRepositories(RepositoryContract):
-    @pytest.fixture
-    def new_uow(self, fake_uow: Callable[[], AbstractUnitOfWork]) -> Callable[[], AbstractUnitOfWork]:
-        return fake_uow

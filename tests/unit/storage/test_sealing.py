@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
 from mast_intake.storage import make_session_factory
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 from tests.fakes import FakeClock
 from tests.storage_contract import add_submission, decide
 

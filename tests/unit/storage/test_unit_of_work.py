@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from mast_intake.intake.unit_of_work import SqlUnitOfWork
-from mast_intake.storage.tables import Submission
+from mast_intake.models.rows import Submission
+from mast_intake.storage.unit_of_work import SqlUnitOfWork
 
 
 def _submission(sha256: str = "a" * 64) -> Submission:

@@ -5,7 +5,7 @@ Revision ID: 0007
 Revises: 0005
 Create Date: 2026-12-03
 
-Written out by hand (not imported from tables.py) so that it keeps describing this revision when
+Written out by hand (not imported from models/rows) so that it keeps describing this revision when
 the models move on; tests/integration/test_storage_sqlite.py checks it still matches them.
 """
 

@@ -8,31 +8,19 @@ erasure need no change.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlmodel import col
 
-from mast_intake.storage.repositories import _insert_for, _Repository
-from mast_intake.storage.tables import TextFingerprint
-
-# SQLModel makes a table model's __table__ without declaring it on the class.
-_TABLE: sa.Table = TextFingerprint.__table__  # type: ignore[attr-defined]
+from mast_intake.models.rows import Submission, TextFingerprint
+from mast_intake.models.stored import FingerprintMatch
+from mast_intake.storage.repositories.base import SqlRepository, insert_for
 
 # Well under every database's limit on bound parameters in one statement.
 CHUNK = 500
 
 
-@dataclass(frozen=True)
-class FingerprintMatch:
-    """A fingerprint also found in a tool about another child (the tool's id, when asked for)."""
-
-    digest: str
-    child_id: int
-    submission_id: int | None
-
-
-class FingerprintRepository(_Repository):
+class SqlFingerprintRepository(SqlRepository):
     """Keyed fingerprints of parsed tools, by submission and child."""
 
     def add(self, submission_id: int, child_id: int, digests: Iterable[str]) -> int:
@@ -42,21 +30,19 @@ class FingerprintRepository(_Repository):
         if rows:
             # One statement with the rows as parameters (executemany): it is compiled once and
             # cached, where a many-row VALUES clause is compiled anew for every tool.
-            statement = _insert_for(self.session, _TABLE).on_conflict_do_nothing(
+            statement = insert_for(self.session, TextFingerprint.__table__).on_conflict_do_nothing(
                 index_elements=["submission_id", "digest"])
             self.session.execute(statement, rows)
         return len(rows)
 
-    @staticmethod
-    def fingerprinted() -> sa.Select:
-        """A subquery of the ids of the submissions that have fingerprints."""
-        table = _TABLE
-        return sa.select(table.c.submission_id).distinct()
+    def fingerprinted_tools(self) -> list[Submission]:
+        """The submissions that have fingerprints."""
+        ids = sa.select(TextFingerprint.__table__.c.submission_id).distinct()
+        return list(self.session.execute(sa.select(Submission).where(col(Submission.id).in_(ids))).scalars())
 
     def clear(self) -> int:
         """Remove every fingerprint (before they are made again under a new key); how many."""
-        # SQLModel's Session.execute is typed as a plain Result; a DELETE gives a CursorResult.
-        return cast("sa.CursorResult[Any]", self.session.execute(sa.delete(_TABLE))).rowcount
+        return self.session.execute(sa.delete(TextFingerprint.__table__)).rowcount
 
     def matching(self, digests: Sequence[str], not_child_id: int, tools_below: int) -> list[FingerprintMatch]:
         """Every stored fingerprint among ``digests`` that belongs to another child's tool.
@@ -65,7 +51,7 @@ class FingerprintRepository(_Repository):
         than ``tools_below`` other children share it (a passage that many share is stock
         phrasing, whose rows would grow with every tool stored), else ``submission_id`` is None.
         """
-        table = _TABLE
+        table = TextFingerprint.__table__
         others = table.c.child_id != not_child_id
         children: dict[str, set[int]] = {}
         unique = sorted(set(digests))

@@ -7,11 +7,7 @@ servers can vouch for that: whatever else a message says about itself, its sende
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
-import email.utils
 from dataclasses import dataclass
-from email.message import Message
 from typing import Protocol
 
 NOT_CHECKED = "not_checked"
@@ -61,19 +57,3 @@ class SenderVerifier(Protocol):
     def verify(self, raw: bytes, sender: str) -> SenderVerdict:
         """The verdict on ``raw``'s From address ``sender``."""
         ...
-
-
-def header_block(raw: bytes) -> Message:
-    """Only the top-level headers of ``raw``, parsed (the body is not read)."""
-    return email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
-
-
-def single_from_address(headers: Message) -> str | None:
-    """The one address of the one From header, lower-cased; None when there is not exactly one."""
-    values = headers.get_all("From") or []
-    if len(values) != 1:
-        return None
-    addresses = email.utils.getaddresses([str(values[0])])
-    if len(addresses) != 1 or "@" not in addresses[0][1]:
-        return None
-    return addresses[0][1].strip().lower()

@@ -1,4 +1,4 @@
-"""The hook for encrypting free text at rest: repositories seal on write and unseal on read.
+"""The sealing port: the hook for encrypting free text at rest (repositories seal on write, unseal on read).
 
 :class:`PlainText` stores values as they are (encryption off). The encrypting implementation is
 :class:`mast_intake.protection.crypto.AesGcmSealer`, chosen by the composition root when a key is

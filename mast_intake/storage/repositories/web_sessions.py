@@ -14,8 +14,8 @@ from typing import Any, cast
 from sqlalchemy import CursorResult
 from sqlmodel import col, delete, select
 
-from mast_intake.storage.repositories import _Repository
-from mast_intake.storage.tables import SignInThrottle, WebSession
+from mast_intake.models.rows import SignInThrottle, WebSession
+from mast_intake.storage.repositories.base import SqlRepository
 
 # SQLModel's Session.execute is typed as returning a plain Result; a DELETE gives a CursorResult,
 # whose rowcount says how many rows went.
@@ -27,7 +27,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class WebSessionRepository(_Repository):
+class SqlWebSessionRepository(SqlRepository):
     """Signed-in sessions: started at sign-in, ended by sign-out, timeout or an administrator."""
 
     def start(self, user_id: int) -> str:
@@ -71,7 +71,7 @@ class WebSessionRepository(_Repository):
         return len(self.session.exec(select(WebSession.id).where(WebSession.user_id == user_id)).all())
 
 
-class SignInThrottleRepository(_Repository):
+class SqlSignInThrottleRepository(SqlRepository):
     """Failure counts per key (``account:<id>`` or ``address:<ip>``); the rules live in the web layer."""
 
     def get(self, key: str) -> SignInThrottle | None:
@@ -111,4 +111,4 @@ class SignInThrottleRepository(_Repository):
             .order_by(col(SignInThrottle.locked_until).desc())))
 
 
-__all__ = ["SignInThrottleRepository", "WebSessionRepository", "token_hash"]
+__all__ = ["SqlSignInThrottleRepository", "SqlWebSessionRepository", "token_hash"]

@@ -1,9 +1,13 @@
-"""The mailbox port: where submitted risk tools arrive, and where handled mail is filed."""
+"""The mailbox port: where submitted risk tools arrive, and where handled mail is filed.
+
+Adapters (``intake/adapters``) subclass :class:`Mailbox` to inherit its optional hooks.
+"""
 
 from __future__ import annotations
 
 import abc
 from collections.abc import Iterator
+from typing import Protocol
 
 
 class MailboxError(Exception):
@@ -14,7 +18,7 @@ class MailboxError(Exception):
     """
 
 
-class Mailbox(abc.ABC):
+class Mailbox(Protocol):
     """A mailbox the service polls.
 
     Contract for every adapter:
@@ -26,7 +30,7 @@ class Mailbox(abc.ABC):
     - ``move(key, folder)`` files the message in ``folder`` ("Processed" or "Quarantine" by
       default), creating the folder if needed. Moving a message that is already gone is not an
       error: a crash between the move and its bookkeeping must be recoverable.
-    - Nothing here sends mail; outgoing mail goes through the notifier's ``Mailer``.
+    - Nothing here sends mail; outgoing mail goes through the ``Mailer`` port.
     """
 
     @abc.abstractmethod
@@ -60,5 +64,6 @@ class Mailbox(abc.ABC):
         """
         return None
 
-    def close(self) -> None:  # noqa: B027 - optional hook, most adapters hold nothing open
-        """Release any connection held open."""
+    def close(self) -> None:
+        """Release any connection held open (most adapters hold nothing open)."""
+        return None

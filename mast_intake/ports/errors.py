@@ -1,4 +1,4 @@
-"""What the storage layer raises; the meeting-cycle rule errors come from the domain."""
+"""What repositories raise (any implementation); the meeting-cycle rule errors come from the domain."""
 
 from mast_intake.domain.errors import DecisionNotAllowed, InvalidTransition
 

@@ -1,4 +1,7 @@
-"""The outgoing mail port."""
+"""The outgoing mail port.
+
+Adapters (``notifier/adapters``) subclass :class:`Mailer` to inherit ``send_mime`` and ``close``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import abc
 import email
 import email.policy
 from email.message import EmailMessage
+from typing import Protocol
 
 
 class MailerError(Exception):
@@ -15,7 +19,7 @@ class MailerError(Exception):
     """
 
 
-class Mailer(abc.ABC):
+class Mailer(Protocol):
     """Sends one fully formed email.
 
     Contract for every adapter:
@@ -39,5 +43,6 @@ class Mailer(abc.ABC):
         """
         self.send(email.message_from_bytes(data, policy=email.policy.default))
 
-    def close(self) -> None:  # noqa: B027 - optional hook, most adapters hold nothing open
-        """Release any connection held open."""
+    def close(self) -> None:
+        """Release any connection held open (most adapters hold nothing open)."""
+        return None
