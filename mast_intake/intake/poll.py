@@ -221,10 +221,8 @@ def _store(ctx: PollContext, uow: UnitOfWork, incoming: Incoming,
             or outcome.child.fields.get("previous_cse", "").strip().lower().startswith("yes")
         )
         history = None
-        # The ignores below: AcrossTools takes the SQL unit of work (it reads fingerprints through
-        # its session) where the poll holds the abstract one.
         if ctx.across_tools is not None:  # hook: checks against earlier tools, before storing
-            findings, history = ctx.across_tools.check(uow, outcome, child, findings)  # type: ignore[arg-type]
+            findings, history = ctx.across_tools.check(uow, outcome, child, findings)
         submission = add_submission(
             kind=outcome.kind, status="parsed", record=record_to_storage(outcome),
             findings=[f.to_dict() for f in findings], child_id=child.id if child else None,
@@ -233,7 +231,7 @@ def _store(ctx: PollContext, uow: UnitOfWork, incoming: Incoming,
             computed_category=outcome.computed_category,
         )
         if ctx.across_tools is not None:  # hook: keep its fingerprints, alert to a copied passage
-            ctx.across_tools.remember(uow, submission, outcome, findings, history)  # type: ignore[arg-type]
+            ctx.across_tools.remember(uow, submission, outcome, findings, history)
         needs_correction = any(f.severity == Severity.MUST_FIX for f in findings)
         uow.agenda.enqueue(submission, is_review, needs_correction)
         assert submission.id is not None  # stored, so it has its key

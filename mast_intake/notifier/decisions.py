@@ -32,9 +32,7 @@ def record_decision(uow: UnitOfWork, submission_id: int, record: DecisionRecord,
     DecisionNotAllowed when the case is not on an agenda; DecisionInvalid when incomplete.
     ``actor`` is who the audit line names (a console user name); the decider by default.
     """
-    # TEMPORARY ignore: AgendaRepository/DecisionRepository take their own AgendaEntry rows where
-    # domain.ports says EntryLike; the repositories' port rework (issue 19) makes them match.
-    stored = cycle.decide_case(uow.agenda, uow.decisions, submission_id, record,  # type: ignore[arg-type]
+    stored = cycle.decide_case(uow.agenda, uow.decisions, submission_id, record,
                                intervals_of(settings.review))
     _queue_case_note(uow, submission_id, stored, None, settings, actor)
     return stored
@@ -44,9 +42,7 @@ def record_correction(uow: UnitOfWork, submission_id: int, changes: Mapping[str,
                       reason: str, by: str, role: str, now: datetime, settings: Settings,
                       actor: str = "") -> tuple[DecisionRecord, DecisionRecord]:
     """Record a correction and queue the corrected case note; (correction, decision corrected)."""
-    # TEMPORARY ignore: AgendaRepository/DecisionRepository take their own AgendaEntry rows where
-    # domain.ports says EntryLike; the repositories' port rework (issue 19) makes them match.
-    stored, previous = cycle.correct_case(uow.agenda, uow.decisions, submission_id, changes, reason=reason,  # type: ignore[arg-type]
+    stored, previous = cycle.correct_case(uow.agenda, uow.decisions, submission_id, changes, reason=reason,
                                           by=by, role=role, now=now, intervals=intervals_of(settings.review))
     _queue_case_note(uow, submission_id, stored, previous, settings, actor)
     return stored, previous

@@ -96,17 +96,13 @@ def place_cases(uow: UnitOfWork, day: date, settings: Settings, now: datetime) -
 
     NotAMeetingDay when ``day`` has no meeting; MeetingOver when it has taken place.
     """
-    # TEMPORARY ignore: AgendaRepository/DecisionRepository take their own AgendaEntry rows where
-    # domain.ports says EntryLike; the repositories' port rework (issue 19) makes them match.
-    return len(cycle.place_cases(uow.agenda, calendar_of(settings.meeting), day, now))  # type: ignore[arg-type]
+    return len(cycle.place_cases(uow.agenda, calendar_of(settings.meeting), day, now))
 
 
 def defer_case(uow: UnitOfWork, submission_id: int, by: str, settings: Settings,
                now: datetime) -> Deferral:
     """Carry a case on an agenda to the next meeting day, audited; the deferral."""
-    # TEMPORARY ignore: AgendaRepository/DecisionRepository take their own AgendaEntry rows where
-    # domain.ports says EntryLike; the repositories' port rework (issue 19) makes them match.
-    deferral = cycle.defer_case(uow.agenda, calendar_of(settings.meeting), submission_id, by, now)  # type: ignore[arg-type]
+    deferral = cycle.defer_case(uow.agenda, calendar_of(settings.meeting), submission_id, by, now)
     uow.audit.append(by, "deferred", "submission", str(submission_id),
                      f"from {deferral.from_day.isoformat()} to {deferral.to_day.isoformat()}")
     return deferral

@@ -120,7 +120,7 @@ class SqlAgendaRepository(SqlRepository):
     def meeting_dates(self, limit: int = 100) -> list[date]:
         """Dates of meetings that have (or had) cases on their agenda, newest first."""
         rows = self.session.exec(
-            select(AgendaEntry.meeting_date)
+            select(col(AgendaEntry.meeting_date))
             .where(col(AgendaEntry.meeting_date).is_not(None))
             .distinct()
             .order_by(col(AgendaEntry.meeting_date).desc())
@@ -153,6 +153,7 @@ class SqlAgendaRepository(SqlRepository):
         check_transition(entry, "deferred")
         entry.state, entry.meeting_date, entry.updated_at = "deferred", deferral.to_day, self.clock()
         entry.deferrals += 1
+        assert entry.id is not None  # a locked entry is a stored row
         self.session.add(AgendaDeferral(agenda_entry_id=entry.id, from_date=deferral.from_day,
                                         to_date=deferral.to_day, deferred_by=deferral.deferred_by,
                                         created_at=deferral.at))

@@ -9,7 +9,13 @@ from sqlmodel import col, select
 
 from mast_intake.models.rows import AuditLog, Meeting, PollRun
 from mast_intake.ports.errors import NotFound
-from mast_intake.storage.repositories.base import SqlRepository, check_error_kind, insert_for
+from mast_intake.storage.repositories.base import (
+    SqlRepository,
+    check_error_kind,
+    insert_for,
+    rows_changed,
+    table_of,
+)
 
 
 class SqlAuditRepository(SqlRepository):
@@ -92,7 +98,7 @@ class SqlMeetingRepository(SqlRepository):
     def get_or_create(self, meeting_date: date) -> Meeting:
         """The meeting on ``meeting_date``, created if needed (safe against a concurrent create)."""
         self.session.execute(
-            insert_for(self.session, Meeting.__table__)
+            insert_for(self.session, table_of(Meeting))
             .values(meeting_date=meeting_date, created_at=self.clock())
             .on_conflict_do_nothing(index_elements=["meeting_date"])
         )
@@ -114,10 +120,10 @@ class SqlMeetingRepository(SqlRepository):
         """
         self.get_or_create(meeting_date)
         result = self.session.execute(
-            sa.update(Meeting.__table__)
+            sa.update(table_of(Meeting))
             .where(
-                Meeting.__table__.c.meeting_date == meeting_date,
-                Meeting.__table__.c.agenda_sent_at.is_(None),
+                table_of(Meeting).c.meeting_date == meeting_date,
+                table_of(Meeting).c.agenda_sent_at.is_(None),
             )
             .values(agenda_sent_at=self.clock())
         )
@@ -125,4 +131,4 @@ class SqlMeetingRepository(SqlRepository):
         for meeting in self.session.identity_map.values():
             if isinstance(meeting, Meeting) and meeting.meeting_date == meeting_date:
                 self.session.refresh(meeting)
-        return result.rowcount == 1
+        return rows_changed(result) == 1

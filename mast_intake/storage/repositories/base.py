@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from mast_intake.models.rows import utc_now
 from mast_intake.ports.clock import Clock
@@ -22,6 +22,18 @@ def check_error_kind(error_kind: str) -> str:
     if not _ERROR_KIND.fullmatch(error_kind):
         raise ValueError("error_kind must be an exception class name, not a message")
     return error_kind
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The table behind a row class."""
+    # SQLModel makes a table model's __table__ without declaring it on the class.
+    return cast(sa.Table, model.__table__)  # type: ignore[attr-defined]
+
+
+def rows_changed(result: sa.Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed."""
+    # Session.execute is typed as returning a plain Result; a DML statement gives a CursorResult.
+    return cast(sa.CursorResult[Any], result).rowcount or 0
 
 
 def insert_for(session: Session, table: sa.Table) -> Any:

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from mast_intake.domain.names import normalise_name
 from mast_intake.models.rows import Child, ChildAlias
 from mast_intake.ports.sealing import lookup_keys
-from mast_intake.storage.repositories.base import SqlRepository, insert_for
+from mast_intake.storage.repositories.base import SqlRepository, insert_for, table_of
 
 
 class SqlChildRepository(SqlRepository):
@@ -33,7 +33,7 @@ class SqlChildRepository(SqlRepository):
             .join(Child, col(Child.id) == col(ChildAlias.child_id))
             .where(Child.dob == dob, col(ChildAlias.alias_key).in_(keys))
         )
-        ids = set(self.session.exec(by_name)) | set(self.session.exec(by_alias))
+        ids = {i for i in (*self.session.exec(by_name), *self.session.exec(by_alias)) if i is not None}
         return self.session.get(Child, min(ids)) if ids else None
 
     def find_or_create_child(self, name: str, dob: date, aliases: Iterable[str] = ()) -> Child:
@@ -49,7 +49,7 @@ class SqlChildRepository(SqlRepository):
         if child is None:
             key = self._key(name)
             self.session.execute(
-                insert_for(self.session, Child.__table__)
+                insert_for(self.session, table_of(Child))
                 .values(
                     name_key=key,
                     dob=dob,
@@ -72,7 +72,7 @@ class SqlChildRepository(SqlRepository):
                 continue
             key = self._key(other)
             self.session.execute(
-                insert_for(self.session, ChildAlias.__table__)
+                insert_for(self.session, table_of(ChildAlias))
                 .values(
                     child_id=child.id, alias_key=key, alias=self.sealer.seal(other.strip()), created_at=now
                 )

@@ -61,6 +61,7 @@ class SqlDecisionRepository(SqlRepository):
         )
         check_decision_allowed(locked, corrects, corrects_decision_id)
         seal = self.sealer.seal
+        assert locked.id is not None  # a locked entry is a stored row
         decision = Decision(
             agenda_entry_id=locked.id,
             submission_id=locked.submission_id,
@@ -114,7 +115,7 @@ class SqlDecisionRepository(SqlRepository):
             return self.sealer.unseal(value) if value else ""
 
         return DecisionRecord(
-            id=row.id, level=Level(row.level), case_status=CaseStatus(row.case_status),
+            id=row.id, level=Level.parse(row.level), case_status=CaseStatus.parse(row.case_status),
             decided_by=row.decided_by, decided_at=row.decided_at,
             level_rationale=unseal(row.level_rationale),
             actions=tuple(Action.from_dict(a) for a in self.actions(row)),

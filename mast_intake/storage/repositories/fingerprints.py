@@ -14,7 +14,7 @@ from sqlmodel import col
 
 from mast_intake.models.rows import Submission, TextFingerprint
 from mast_intake.models.stored import FingerprintMatch
-from mast_intake.storage.repositories.base import SqlRepository, insert_for
+from mast_intake.storage.repositories.base import SqlRepository, insert_for, rows_changed, table_of
 
 # Well under every database's limit on bound parameters in one statement.
 CHUNK = 500
@@ -30,19 +30,19 @@ class SqlFingerprintRepository(SqlRepository):
         if rows:
             # One statement with the rows as parameters (executemany): it is compiled once and
             # cached, where a many-row VALUES clause is compiled anew for every tool.
-            statement = insert_for(self.session, TextFingerprint.__table__).on_conflict_do_nothing(
+            statement = insert_for(self.session, table_of(TextFingerprint)).on_conflict_do_nothing(
                 index_elements=["submission_id", "digest"])
             self.session.execute(statement, rows)
         return len(rows)
 
     def fingerprinted_tools(self) -> list[Submission]:
         """The submissions that have fingerprints."""
-        ids = sa.select(TextFingerprint.__table__.c.submission_id).distinct()
+        ids = sa.select(table_of(TextFingerprint).c.submission_id).distinct()
         return list(self.session.execute(sa.select(Submission).where(col(Submission.id).in_(ids))).scalars())
 
     def clear(self) -> int:
         """Remove every fingerprint (before they are made again under a new key); how many."""
-        return self.session.execute(sa.delete(TextFingerprint.__table__)).rowcount
+        return rows_changed(self.session.execute(sa.delete(table_of(TextFingerprint))))
 
     def matching(self, digests: Sequence[str], not_child_id: int, tools_below: int) -> list[FingerprintMatch]:
         """Every stored fingerprint among ``digests`` that belongs to another child's tool.
@@ -51,7 +51,7 @@ class SqlFingerprintRepository(SqlRepository):
         than ``tools_below`` other children share it (a passage that many share is stock
         phrasing, whose rows would grow with every tool stored), else ``submission_id`` is None.
         """
-        table = TextFingerprint.__table__
+        table = table_of(TextFingerprint)
         others = table.c.child_id != not_child_id
         children: dict[str, set[int]] = {}
         unique = sorted(set(digests))

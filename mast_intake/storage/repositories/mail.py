@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from mast_intake.models.rows import ProcessedMail
 from mast_intake.ports.errors import InvalidTransition, LeaseLost, NotFound
-from mast_intake.storage.repositories.base import SqlRepository, check_error_kind, insert_for
+from mast_intake.storage.repositories.base import SqlRepository, check_error_kind, insert_for, table_of
 
 
 class SqlProcessedMailRepository(SqlRepository):
@@ -37,7 +37,7 @@ class SqlProcessedMailRepository(SqlRepository):
         """
         now = self.clock()
         until = now + timedelta(seconds=lease_seconds)
-        table = ProcessedMail.__table__
+        table = table_of(ProcessedMail)
         inserted = self.session.execute(
             insert_for(self.session, table)
             .values(

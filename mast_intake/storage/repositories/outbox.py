@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from mast_intake.models.rows import OUTBOX_KINDS, Outbox
 from mast_intake.ports.errors import NotFound
-from mast_intake.storage.repositories.base import SqlRepository, check_error_kind, insert_for
+from mast_intake.storage.repositories.base import SqlRepository, check_error_kind, insert_for, table_of
 
 
 class SqlOutboxRepository(SqlRepository):
@@ -32,7 +32,7 @@ class SqlOutboxRepository(SqlRepository):
         if not recipients:
             raise ValueError("an email needs at least one recipient")
         self.session.execute(
-            insert_for(self.session, Outbox.__table__)
+            insert_for(self.session, table_of(Outbox))
             .values(
                 message_id=message_id,
                 kind=kind,

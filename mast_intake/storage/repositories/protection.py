@@ -21,7 +21,7 @@ from mast_intake.models.rows import (
     Submission,
 )
 from mast_intake.ports.sealing import Sealer
-from mast_intake.storage.repositories.base import SqlRepository
+from mast_intake.storage.repositories.base import SqlRepository, rows_changed, table_of
 from mast_intake.storage.repositories.decisions import SEALED_DECISION_COLUMNS
 
 
@@ -54,16 +54,17 @@ class SqlDataProtectionRepository(SqlRepository):
             .subquery()
         )
         statement = (
-            select(
-                Submission.id, Submission.sha256, Submission.received_at,
-                AgendaEntry.state, AgendaEntry.updated_at, latest.c.decided_at,
+            # SQLAlchemy's own select: SQLModel's is typed for at most four columns.
+            sa.select(
+                col(Submission.id), col(Submission.sha256), col(Submission.received_at),
+                col(AgendaEntry.state), col(AgendaEntry.updated_at), latest.c.decided_at,
             )
             .outerjoin(AgendaEntry, col(AgendaEntry.submission_id) == col(Submission.id))
             .outerjoin(latest, latest.c.submission_id == col(Submission.id))
-            .where(Submission.status == "parsed")
+            .where(col(Submission.status) == "parsed")
             .order_by(col(Submission.id))
         )
-        return [tuple(row) for row in self.session.execute(statement)]  # type: ignore[misc]
+        return [tuple(row) for row in self.session.execute(statement)]
 
     def stored_attachment_keys(self) -> set[tuple[int, str]]:
         """(id, sha256) of every submission row: the attachment files that are not orphans."""
@@ -134,8 +135,8 @@ class SqlDataProtectionRepository(SqlRepository):
                 select(AgendaEntry.id).where(col(AgendaEntry.submission_id).in_(ids))
             ).scalars()
         ]
-        agenda_t, submission_t, decision_t = (AgendaEntry.__table__, Submission.__table__,
-                                              Decision.__table__)
+        agenda_t, submission_t, decision_t = (table_of(AgendaEntry), table_of(Submission),
+                                              table_of(Decision))
         if entries:
             self.session.execute(
                 sa.update(agenda_t)
@@ -149,20 +150,20 @@ class SqlDataProtectionRepository(SqlRepository):
         )
         # One statement per table: a correction and the decision it corrects go together, and
         # both databases check the self-references at the end of the statement.
-        decisions = self.session.execute(
+        decisions = rows_changed(self.session.execute(
             sa.delete(decision_t).where(
                 sa.or_(decision_t.c.submission_id.in_(ids), decision_t.c.agenda_entry_id.in_(entries))
             )
-        ).rowcount
+        ))
         if entries:
-            deferral_t = AgendaDeferral.__table__
+            deferral_t = table_of(AgendaDeferral)
             self.session.execute(sa.delete(deferral_t).where(deferral_t.c.agenda_entry_id.in_(entries)))
-        removed_entries = self.session.execute(
+        removed_entries = rows_changed(self.session.execute(
             sa.delete(agenda_t).where(agenda_t.c.id.in_(entries))
-        ).rowcount if entries else 0
-        submissions = self.session.execute(
+        )) if entries else 0
+        submissions = rows_changed(self.session.execute(
             sa.delete(submission_t).where(submission_t.c.id.in_(ids))
-        ).rowcount
+        ))
         self.session.expire_all()
         return {"submissions": submissions, "agenda_entries": removed_entries, "decisions": decisions}
 
@@ -170,15 +171,15 @@ class SqlDataProtectionRepository(SqlRepository):
         """Delete the child, every name recorded for them and their whole case; counts by table."""
         ids = [sid for sid, _, _ in self.submissions_of_child(child_id)]
         counts = self.erase_submissions(ids)
-        agenda_t = AgendaEntry.__table__
+        agenda_t = table_of(AgendaEntry)
         # An entry copied the child id from its submission; a leftover would block the delete.
         self.session.execute(sa.update(agenda_t).where(agenda_t.c.child_id == child_id).values(child_id=None))
-        counts["names"] = self.session.execute(
-            sa.delete(ChildAlias.__table__).where(ChildAlias.__table__.c.child_id == child_id)
-        ).rowcount
-        counts["children"] = self.session.execute(
-            sa.delete(Child.__table__).where(Child.__table__.c.id == child_id)
-        ).rowcount
+        counts["names"] = rows_changed(self.session.execute(
+            sa.delete(table_of(ChildAlias)).where(table_of(ChildAlias).c.child_id == child_id)
+        ))
+        counts["children"] = rows_changed(self.session.execute(
+            sa.delete(table_of(Child)).where(table_of(Child).c.id == child_id)
+        ))
         self.session.expire_all()
         return counts
 
@@ -187,7 +188,7 @@ class SqlDataProtectionRepository(SqlRepository):
 
         Pending rows are never removed: they have not been sent yet.
         """
-        table = Outbox.__table__
+        table = table_of(Outbox)
         condition = sa.and_(table.c.state.in_(("sent", "failed")), table.c.created_at < cutoff)
         ids = [int(i) for i in self.session.execute(sa.select(table.c.id).where(condition)).scalars()]
         if ids and not dry_run:
@@ -197,10 +198,10 @@ class SqlDataProtectionRepository(SqlRepository):
     def sealed_samples(self, per_column: int = 2) -> list[str | bytes]:
         """A few stored values from every sealed column (oldest and newest rows), to test keys."""
         columns = [
-            (Child.__table__, "display_name"), (ChildAlias.__table__, "alias"),
-            (Submission.__table__, "file_name"), (Submission.__table__, "record_json"),
-            *((Decision.__table__, name) for name in SEALED_DECISION_COLUMNS), (Outbox.__table__, "subject"),
-            (Outbox.__table__, "mime"),
+            (table_of(Child), "display_name"), (table_of(ChildAlias), "alias"),
+            (table_of(Submission), "file_name"), (table_of(Submission), "record_json"),
+            *((table_of(Decision), name) for name in SEALED_DECISION_COLUMNS), (table_of(Outbox), "subject"),
+            (table_of(Outbox), "mime"),
         ]
         samples: list[str | bytes] = []
         for table, name in columns:
@@ -240,8 +241,8 @@ class SqlDataProtectionRepository(SqlRepository):
             counts[table.name] = len(rows)
             return rows
 
-        child_t, alias_t = Child.__table__, ChildAlias.__table__
-        submission_t, decision_t, outbox_t = Submission.__table__, Decision.__table__, Outbox.__table__
+        child_t, alias_t = table_of(Child), table_of(ChildAlias)
+        submission_t, decision_t, outbox_t = table_of(Submission), table_of(Decision), table_of(Outbox)
         children = collect(child_t, ["display_name"])
         aliases = [dict(r._mapping) for r in self.session.execute(sa.select(alias_t).order_by(alias_t.c.id))]
         old_to_new: dict[tuple[int, str], str] = {}
@@ -259,11 +260,10 @@ class SqlDataProtectionRepository(SqlRepository):
             row["alias_key"], row["alias"] = new_key, new.seal(plain)
         counts[alias_t.name] = len(aliases)
         for row in children:
-            new_key = old_to_new.get((row["id"], row["name_key"]))
-            if new_key is None:
-                # No alias row for the name the child was created under: derive it from the name.
-                new_key = new.lookup_key(normalise_name(new.unseal(row["display_name"])))
-            row["name_key"] = new_key
+            known = old_to_new.get((row["id"], row["name_key"]))
+            # No alias row for the name the child was created under: derive it from the name.
+            row["name_key"] = known if known is not None else new.lookup_key(
+                normalise_name(new.unseal(row["display_name"])))
         submissions = collect(submission_t, ["file_name", "record_json", "findings_json"])
         decisions = collect(decision_t, list(SEALED_DECISION_COLUMNS))
         outbox = collect(outbox_t, ["subject", "mime"])

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 
 from mast_intake.models.rows import Child, Decision, Submission, ToolFact
 from mast_intake.models.stored import ToolRow
-from mast_intake.storage.repositories.base import SqlRepository
+from mast_intake.storage.repositories.base import SqlRepository, table_of
 
-_S, _D, _C, _F = Submission.__table__, Decision.__table__, Child.__table__, ToolFact.__table__
+_S, _D, _C, _F = table_of(Submission), table_of(Decision), table_of(Child), table_of(ToolFact)
 CHUNK = 500
 # The latest decision first (corrections included).
 _NEWEST = (_D.c.decided_at.desc(), _D.c.id.desc())

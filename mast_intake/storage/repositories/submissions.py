@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import cast
 
 from sqlmodel import col, select
 
@@ -109,7 +110,8 @@ class SqlSubmissionRepository(SqlRepository):
         """The child's assessment before this one, for the trend; None for a first assessment."""
         if submission.child_id is None:
             return None
-        return choose_previous(submission, self.for_child(submission.child_id))
+        # choose_previous returns one of the rows it was given.
+        return cast(Submission | None, choose_previous(submission, self.for_child(submission.child_id)))
 
     def record(self, submission: Submission) -> dict | None:
         """The stored parsed record (``codec.record_from_storage`` rebuilds it), or None."""
