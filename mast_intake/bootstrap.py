@@ -14,6 +14,7 @@ from mast_intake.intake.mailbox import Mailbox
 from mast_intake.intake.poll import PollContext
 from mast_intake.intake.sender_verification import SenderVerifier, build_sender_verifier
 from mast_intake.intake.unit_of_work import SqlUnitOfWork
+from mast_intake.language.nlp import pipeline
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.finding import Finding
 from mast_intake.notifier.case_record import case_record_template
@@ -107,7 +108,8 @@ class App:
         """A poll cycle's context that sends each message's replies as soon as they commit."""
         return PollContext(self.settings, self.mailbox, self.uow, self.parse, self.check, self.clock,
                            self.sender_verifier, attachments=self.attachments,
-                           after_commit=self.send_outbox, across_tools=self.across_tools)
+                           after_commit=self.send_outbox, across_tools=self.across_tools,
+                           warm_up=partial(pipeline, self.settings.spacy_model))
 
     def send_outbox(self) -> None:
         """Send whatever the outbox holds."""

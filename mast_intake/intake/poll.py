@@ -103,6 +103,8 @@ class PollContext:
     after_commit: Callable[[], None] | None = None
     # Checks against the child's earlier tools and other children's (intake/across_tools.py).
     across_tools: AcrossTools | None = None
+    # Loads what the checks need (spaCy's pipeline) while the first message is read.
+    warm_up: Callable[[], None] | None = None
 
 
 def may_submit(ctx: PollContext, incoming: Incoming) -> str | None:
@@ -367,6 +369,16 @@ def _after_commit(ctx: PollContext) -> None:
         log.warning("sending after a message failed", extra={"error": type(exc).__name__})
 
 
+def _warm_up(ctx: PollContext) -> None:
+    """Run the context's warm-up; a failure is left to the checks, which meet it per message."""
+    if ctx.warm_up is None:
+        return
+    try:
+        ctx.warm_up()
+    except Exception as exc:
+        log.warning("warming up the checks failed", extra={"error": type(exc).__name__})
+
+
 def poll_once(ctx: PollContext) -> Counter:
     """One cycle over the inbox; returns how many messages ended which way.
 
@@ -384,6 +396,8 @@ def poll_once(ctx: PollContext) -> Counter:
         keys = list(ctx.mailbox.pending())
         with ReadAhead(ctx.mailbox, partial(_read, ctx)) as reader:
             following = reader.submit(keys[0]) if keys else None
+            if following is not None:
+                _warm_up(ctx)
             for index, key in enumerate(keys):
                 ahead = following
                 # The next message is read while this one is checked, committed and answered.
