@@ -12,6 +12,7 @@ from mast_intake.config.settings import Settings
 from mast_intake.intake.across_tools import AcrossTools
 from mast_intake.intake.poll import PollContext
 from mast_intake.intake.sender_verification import build_sender_verifier
+from mast_intake.language.nlp import pipeline
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.finding import Finding
 from mast_intake.notifier.case_record import case_record_template
@@ -108,7 +109,8 @@ class App:
         """A poll cycle's context that sends each message's replies as soon as they commit."""
         return PollContext(self.settings, self.mailbox, self.uow, self.parse, self.check, self.clock,
                            self.sender_verifier, attachments=self.attachments,
-                           after_commit=self.send_outbox, across_tools=self.across_tools)
+                           after_commit=self.send_outbox, across_tools=self.across_tools,
+                           warm_up=partial(pipeline, self.settings.spacy_model))
 
     def send_outbox(self) -> None:
         """Send whatever the outbox holds."""

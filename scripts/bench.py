@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import multiprocessing
 import os
 import resource
 import sys
@@ -18,9 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import bench_speed
+from bench_support import ROOT, SAMPLES, drop_tool_emails, spawned
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = bench_speed.SAMPLES  # beside the repository, or /work/shared (tests/shared_paths.py)
 MAIL_CORPUS = Path(os.environ.get("MAST_SHARED_DIR", SAMPLES.parent)) / "corpus" / "mail"
 
 
@@ -74,7 +72,6 @@ def _poll(files: list[bytes], messages: int, queue) -> None:
     """A poll cycle over ``messages`` queued emails in a Maildir, each timed on its own."""
     import statistics
     import tempfile
-    from email.message import EmailMessage
 
     from mast_intake.bootstrap import bootstrap
     from mast_intake.config.settings import Settings
@@ -83,18 +80,7 @@ def _poll(files: list[bytes], messages: int, queue) -> None:
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(data_dir=Path(folder) / "var")
         app = bootstrap(settings)
-        inbox = settings.maildir_path / "new"
-        inbox.mkdir(parents=True)
-        for number in range(messages):
-            message = EmailMessage()
-            message["From"] = "bench.worker@northyorks.gov.uk"
-            message["To"] = settings.mast_address
-            message["Subject"] = "tool"
-            message["Message-ID"] = f"<bench-{number}@northyorks.gov.uk>"
-            message.set_content("attached")
-            message.add_attachment(files[number % len(files)], maintype="application",
-                                   subtype="octet-stream", filename=f"tool{number}.docx")
-            (inbox / f"{number:06d}.bench").write_bytes(bytes(message))
+        drop_tool_emails(settings.maildir_path, files, messages)
         context = app.poll_context()
         recover_unmoved(context)
         timings = []
@@ -111,7 +97,6 @@ def _poll(files: list[bytes], messages: int, queue) -> None:
 def _corpus_poll(files: list[bytes], tools: int, queue) -> None:
     """Poll cycles over every real-mail corpus file plus ``tools`` tool emails, until the inbox is empty."""
     import tempfile
-    from email.message import EmailMessage
 
     from mast_intake.bootstrap import bootstrap
     from mast_intake.config.settings import Settings
@@ -125,16 +110,7 @@ def _corpus_poll(files: list[bytes], tools: int, queue) -> None:
         inbox.mkdir(parents=True)
         for number, raw in enumerate(corpus):
             (inbox / f"{number:06d}.corpus").write_bytes(raw)
-        for number in range(tools):
-            message = EmailMessage()
-            message["From"] = "bench.worker@northyorks.gov.uk"
-            message["To"] = settings.mast_address
-            message["Subject"] = "tool"
-            message["Message-ID"] = f"<corpus-bench-{number}@northyorks.gov.uk>"
-            message.set_content("attached")
-            message.add_attachment(files[number % len(files)], maintype="application",
-                                   subtype="octet-stream", filename=f"tool{number}.docx")
-            (inbox / f"tool{number:06d}.bench").write_bytes(bytes(message))
+        drop_tool_emails(settings.maildir_path, files, tools, prefix="tool")
         total = len(corpus) + tools
         started = time.perf_counter()
         cycles = 0
@@ -152,7 +128,7 @@ def corpus_poll_figure(files: list[bytes], tools: int = 100) -> str:
     """The real-mail figure: a poll over the whole mail corpus plus ``tools`` tool emails."""
     if not MAIL_CORPUS.is_dir():
         return f"  no mail corpus at {MAIL_CORPUS}"
-    total, rate, cycles, left, peak = _spawned(_corpus_poll, files, tools)
+    total, rate, cycles, left, peak = spawned(_corpus_poll, files, tools)
     return (f"  {'corpus + tools, until inbox empty':<34} {rate:8.1f} messages/s   {total} messages, "
             f"{cycles} cycles, {left} left   peak {peak:7.1f} MiB (service process)")
 
@@ -164,7 +140,6 @@ def _report(tools: int, queue) -> None:
     from datetime import date
     from functools import partial
 
-    sys.path.insert(0, str(ROOT))  # the invented data comes from the tests' fixtures
     from mast_intake.protection.crypto import AesGcmSealer, new_key, parse_keys
     from mast_intake.reports.export import to_csv
     from mast_intake.reports.service import build_report
@@ -194,21 +169,11 @@ def _report(tools: int, queue) -> None:
 
 def bench_report(tools: int = 5000) -> None:
     """Print how long the partnership report takes over ``tools`` tools (target: under 1 s)."""
-    first, warm, peak = _spawned(_report, tools)
+    first, warm, peak = spawned(_report, tools)
     print(f"Partnership report over {tools} tools (SQLite, encrypted at rest)")
     print(f"  {'build, CSV and charts':<34} {warm:8.3f} s          peak {peak:7.1f} MiB   "
           f"(target: under 1 s)")
     print(f"  {'the first time (opens every record)':<34} {first:8.3f} s")
-
-
-def _spawned(target, *args):
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=target, args=(*args, queue))
-    process.start()
-    result = queue.get()
-    process.join()
-    return result
 
 
 def _measure(job: Callable[[bytes], None], files: list[bytes], rounds: int, queue) -> None:
@@ -224,7 +189,7 @@ def _measure(job: Callable[[bytes], None], files: list[bytes], rounds: int, queu
 
 def measure(job: Callable[[bytes], None], files: list[bytes], rounds: int) -> tuple[float, float]:
     """Files per second and peak memory (MiB) of ``job`` over ``files``, in a fresh process."""
-    return _spawned(_measure, job, files, rounds)
+    return spawned(_measure, job, files, rounds)
 
 
 def _row(name: str, figure: tuple[float, float], floor: tuple[float, float] | None) -> str:
@@ -269,7 +234,7 @@ def main() -> int:
     ours = measure(_docx_parse, docx_files, args.rounds)
     print(_row("python-docx floor (every cell)", floor, None))
     print(_row("mast-intake Word parse", ours, floor))
-    checks_rate, checks_peak = _spawned(_checks, docx_files)
+    checks_rate, checks_peak = spawned(_checks, docx_files)
     print(f"  {'checks (all rules, cold caches)':<34} {checks_rate:8.1f} records/s "
           f"peak {checks_peak:7.1f} MiB")
     print(f"  checks add {100 * ours[0] / checks_rate:.1f}% to Word parse time (target: at most 20%)")
@@ -280,7 +245,7 @@ def main() -> int:
     print(_row("pdfplumber floor (extract_text)", pdf_floor, None))
     print(_row("mast-intake PDF parse", measure(_pdf_parse, pdf_files, args.rounds), pdf_floor))
     print(f"Intake: one poll cycle over {args.messages} emails in a Maildir (each with one Word tool)")
-    rate, median_ms, peak = _spawned(_poll, docx_files, args.messages)
+    rate, median_ms, peak = spawned(_poll, docx_files, args.messages)
     print(f"  {'poll cycle (parse, check, store, reply)':<34} {rate:8.1f} messages/s   median "
           f"{median_ms:6.1f} ms/message   peak {peak:7.1f} MiB")
     print(f"  {'isolated parse only, same files':<34} {isolated[0]:8.1f} files/s      "
@@ -291,7 +256,7 @@ def main() -> int:
     bench_speed.report(docx_files, args.rounds, args.messages, args.many, args.push_emails)
     bench_report()
     print("Web console: 500 children and 2,000 tools in SQLite, served on 127.0.0.1")
-    print("\n".join(_spawned(_web_console, docx_files[0])))
+    print("\n".join(spawned(_web_console, docx_files[0])))
     return 0
 
 

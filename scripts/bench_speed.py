@@ -20,7 +20,6 @@ import contextlib
 import email
 import hashlib
 import imaplib
-import multiprocessing
 import os
 import random
 import shutil
@@ -35,30 +34,10 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # the fictional-data factories and the shared samples' location
+from bench_support import BIN, SAMPLES, drop_tool_emails, spawned
+from bench_support import env as _env
 
-from tests.shared_paths import SAMPLES  # noqa: E402
-
-BIN = Path(sys.executable).parent
 SAMPLE = SAMPLES / "sample_03.docx"
-
-
-def _spawned(target, *args):
-    """Run ``target(*args, queue)`` in a fresh interpreter and return what it put on the queue."""
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=target, args=(*args, queue))
-    process.start()
-    result = queue.get()
-    process.join()
-    return result
-
-
-def _env(data_dir: Path, **more: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MAST_INTAKE_")}
-    env.update({"MAST_INTAKE_DATA_DIR": str(data_dir), **more})
-    return env
 
 
 def generated_tools(count: int) -> list[bytes]:
@@ -107,7 +86,7 @@ def _isolation(files: list[bytes], rounds: int, queue) -> None:
 
 def bench_isolation(files: list[bytes], rounds: int) -> float:
     """Isolated read + checks against the same in-process, per Word tool; returns the isolated time."""
-    inline, isolated = _spawned(_isolation, files, rounds)
+    inline, isolated = spawned(_isolation, files, rounds)
     print(f"  {'read + checks in-process':<44} {inline * 1000:8.1f} ms/file")
     print(f"  {'read in the sandbox + checks':<44} {isolated * 1000:8.1f} ms/file   "
           f"{isolated / inline:5.2f}x in-process (target <= 1.3)")
@@ -183,13 +162,10 @@ def _poll_replies(files: list[bytes], messages: int, queue) -> None:
     from mast_intake.bootstrap import bootstrap
     from mast_intake.config.settings import Settings
     from mast_intake.intake.poll import poll_once
-    from tests.mail_factory import drop, email_with
 
     with tempfile.TemporaryDirectory() as folder:
         app = bootstrap(Settings(data_dir=Path(folder) / "var"))
-        for number in range(messages):
-            drop(app.settings.maildir_path, email_with([(f"tool{number}.docx", files[number % len(files)])]),
-                 name=f"{number:06d}.eml")
+        drop_tool_emails(app.settings.maildir_path, files, messages)
         sent: list[float] = []
         send = app.mailer.send_mime
 
@@ -207,7 +183,7 @@ def _poll_replies(files: list[bytes], messages: int, queue) -> None:
 def bench_poll_replies(files: list[bytes], messages: int, per_file: float) -> None:
     """Poll cycles of 44 and of ``messages`` emails, with each reply sent as its message commits."""
     for count in (44, messages):
-        elapsed, replies = _spawned(_poll_replies, files, count)
+        elapsed, replies = spawned(_poll_replies, files, count)
         first = min(replies) if replies else float("nan")
         print(f"  {'poll of ' + str(count) + ' emails, all answered':<44} {elapsed:8.2f} s        "
               f"{elapsed / (count * per_file):5.2f}x {count} isolated reads + checks"
@@ -266,13 +242,9 @@ def _stop(service: subprocess.Popen) -> None:
 
 def bench_service_rss(files: list[bytes], messages: int = 44) -> None:
     """Peak RSS of `mast-intake run` (web console on) after answering ``messages`` emails."""
-    from tests.mail_factory import drop, email_with
-
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "var"
-        for number in range(messages):
-            drop(data / "mailbox", email_with([(f"tool{number}.docx", files[number % len(files)])]),
-                 name=f"{number:06d}.eml")
+        drop_tool_emails(data / "mailbox", files, messages)
         service = subprocess.Popen([str(BIN / "mast-intake"), "run"], stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL,
                                    env=_env(data, MAST_INTAKE_WEB_PORT=str(_free_port())))

@@ -114,6 +114,7 @@ def _checks_loading(settings: Settings) -> Callable[[], Callable[[Assessment], l
     def load() -> None:
         from functools import partial
 
+        from mast_intake.language import spacy_import  # noqa: F401  (first: spaCy without its CLI)
         from mast_intake.language.nlp import pipeline
         from mast_intake.validation import CheckOptions, run_checks
 

@@ -32,6 +32,7 @@ import socket
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -42,8 +43,8 @@ from mast_intake.domain.names import split_names
 from mast_intake.domain.reference import format_reference
 from mast_intake.intake.across_tools import AcrossTools
 from mast_intake.intake.digest import Digest, queue_digest
-from mast_intake.intake.messages import Incoming, read_message
-from mast_intake.intake.mime import unreadable
+from mast_intake.intake.messages import Incoming
+from mast_intake.intake.read_ahead import ReadAhead, read_incoming
 from mast_intake.intake.sender_verification.domains import sender_in_allowed_domains
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.codec import record_to_storage
@@ -102,6 +103,8 @@ class PollContext:
     after_commit: Callable[[], None] | None = None
     # Checks against the child's earlier tools and other children's (intake/across_tools.py).
     across_tools: AcrossTools | None = None
+    # Loads what the checks need (spaCy's pipeline) while the first message is read.
+    warm_up: Callable[[], object] | None = None
 
 
 def may_submit(ctx: PollContext, incoming: Incoming) -> str | None:
@@ -252,17 +255,8 @@ def _released(ctx: PollContext, incoming: Incoming) -> bool:
 
 
 def _read(ctx: PollContext, raw: bytes) -> Incoming:
-    """The message as the intake sees it; bytes that cannot be parsed at all still get a key."""
-    settings = ctx.settings
-    try:
-        incoming = read_message(raw, settings.max_attachments, settings.max_attachment_bytes,
-                                now=ctx.clock(), limits=settings.limits)
-    except Exception as exc:  # the stdlib parser is lenient; this is a last resort
-        log.warning("message unreadable", extra={"error": type(exc).__name__})
-        return unreadable(raw, ctx.clock())
-    # Pure header reading, so it is decided once here for the sender check and the acknowledgement.
-    incoming.sender_verdict = ctx.sender_verifier.verify(raw, incoming.sender)
-    return incoming
+    """The message as the intake sees it (``read_ahead.read_incoming``)."""
+    return read_incoming(ctx.settings, raw, ctx.clock, ctx.sender_verifier)
 
 
 def _refused_id(reason: str, file_name: str) -> str:
@@ -328,11 +322,13 @@ def _failed(ctx: PollContext, key: str, incoming: Incoming, exc: Exception) -> s
     return "failed"
 
 
-def handle_message(ctx: PollContext, key: str) -> str:
-    """Take one message from the inbox to Processed or Quarantine; returns what happened."""
+def handle_message(ctx: PollContext, key: str, ahead: Future[Incoming] | None = None) -> str:
+    """Take one message from the inbox to Processed or Quarantine; returns what happened.
+
+    ``ahead``: the message fetched and read ahead (``read_ahead``); None reads it here.
+    """
     settings = ctx.settings
-    raw = ctx.mailbox.fetch(key)
-    incoming = _read(ctx, raw)
+    incoming = ahead.result() if ahead is not None else _read(ctx, ctx.mailbox.fetch(key))
     already = _claim(ctx, key, incoming)
     if already is not None:
         return already
@@ -375,6 +371,16 @@ def _after_commit(ctx: PollContext) -> None:
         log.warning("sending after a message failed", extra={"error": type(exc).__name__})
 
 
+def _warm_up(ctx: PollContext) -> None:
+    """Run the context's warm-up; a failure is left to the checks, which meet it per message."""
+    if ctx.warm_up is None:
+        return
+    try:
+        ctx.warm_up()
+    except Exception as exc:
+        log.warning("warming up the checks failed", extra={"error": type(exc).__name__})
+
+
 def poll_once(ctx: PollContext) -> Counter:
     """One cycle over the inbox; returns how many messages ended which way.
 
@@ -390,19 +396,27 @@ def poll_once(ctx: PollContext) -> Counter:
     error_kind = None
     try:
         counts["recovered"] += recover_unmoved(ctx)
-        for key in list(ctx.mailbox.pending()):
-            try:
-                counts[handle_message(ctx, key)] += 1
-            except MailboxError as exc:
-                # Gone (another worker moved it) or the server failed mid-way: the committed
-                # state decides what the next cycle does with it.
-                counts["mailbox_error"] += 1
-                log.warning("mailbox operation failed", extra={"error": type(exc).__name__})
-            except Exception as exc:  # even the failure path failed: the next cycle retries
-                counts["error"] += 1
-                ctx.digest.last_error = type(exc).__name__
-                log.error("message not handled", extra={"error": type(exc).__name__})
-            _after_commit(ctx)
+        keys = list(ctx.mailbox.pending())
+        with ReadAhead(ctx.mailbox, partial(_read, ctx)) as reader:
+            following = reader.submit(keys[0]) if keys else None
+            if following is not None:
+                _warm_up(ctx)
+            for index, key in enumerate(keys):
+                ahead = following
+                # The next message is read while this one is checked, committed and answered.
+                following = reader.submit(keys[index + 1]) if index + 1 < len(keys) else None
+                try:
+                    counts[handle_message(ctx, key, ahead)] += 1
+                except MailboxError as exc:
+                    # Gone (another worker moved it) or the server failed mid-way: the committed
+                    # state decides what the next cycle does with it.
+                    counts["mailbox_error"] += 1
+                    log.warning("mailbox operation failed", extra={"error": type(exc).__name__})
+                except Exception as exc:  # even the failure path failed: the next cycle retries
+                    counts["error"] += 1
+                    ctx.digest.last_error = type(exc).__name__
+                    log.error("message not handled", extra={"error": type(exc).__name__})
+                _after_commit(ctx)
     except MailboxError as exc:
         error_kind = type(exc).__name__
         log.error("mailbox unavailable", extra={"error": error_kind})

@@ -1,6 +1,6 @@
 """The Mailbox port's contract, as the poll cycle relies on it, run against every adapter.
 
-See :class:`mast_intake.intake.mailbox.Mailbox`: keys of the waiting messages oldest first and
+See :class:`mast_intake.ports.mailbox.Mailbox`: keys of the waiting messages oldest first and
 stable between calls; the bytes as received; a move files the message once, takes it out of the
 inbox and may be repeated; a key that names nothing is the port's own MailboxError on fetch and
 nothing at all on move.

@@ -1,6 +1,6 @@
 """The Mailer port's contract, as the outbox relies on it, run against every adapter.
 
-See :class:`mast_intake.notifier.mailer.Mailer`: the message arrives whole, its Message-ID and
+See :class:`mast_intake.ports.mailer.Mailer`: the message arrives whole, its Message-ID and
 every other header as the caller set them, its recipients exactly its To and Cc; the outbox's
 bytes send the same message; any failure is the port's own MailerError, naming no content.
 """
