@@ -22,8 +22,8 @@ from datetime import datetime
 from mast_intake.config.settings import Settings
 from mast_intake.intake.messages import Incoming, read_message
 from mast_intake.intake.mime import unreadable
-from mast_intake.intake.sender_verification import SenderVerifier
 from mast_intake.ports.mailbox import Mailbox
+from mast_intake.ports.senders import SenderVerifier
 
 log = logging.getLogger(__name__)
 
