@@ -19,3 +19,23 @@ def test_every_import_points_down_the_layers(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.chdir(REPO_ROOT)
     assert lint_imports(config_filename=str(REPO_ROOT / "pyproject.toml"), no_cache=True,
                         no_logo=True) == EXIT_STATUS_SUCCESS
+
+
+def test_every_service_module_is_held_to_the_ports_contract() -> None:
+    """A new intake or notifier module joins the "services use ports" contract, or fails here."""
+    import tomllib
+
+    config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contract = next(c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "forbidden")
+    covered, forbidden = contract["source_modules"], contract["forbidden_modules"]
+    package = REPO_ROOT / "mast_intake"
+    for service in ("intake", "notifier"):
+        for path in sorted((package / service).rglob("*.py")):
+            parts = path.relative_to(REPO_ROOT).with_suffix("").parts
+            module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            if module in (f"mast_intake.{service}", "mast_intake.intake.sender_verification"):
+                continue  # the package itself; sender_verification's __init__ builds the adapters
+            if any(module == f or module.startswith(f + ".") for f in forbidden):
+                continue
+            assert any(module == c or module.startswith(c + ".") for c in covered), (
+                f"{module} is a service module: add it to the forbidden contract's source_modules")
