@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from mast_intake.config.settings import Settings
 from mast_intake.intake.across_tools import AcrossTools
-from mast_intake.intake.poll import PollContext
+from mast_intake.intake.context import PollContext
 from mast_intake.intake.sender_verification import build_sender_verifier
 from mast_intake.language.nlp import pipeline
 from mast_intake.models.assessment import Assessment, Rejection

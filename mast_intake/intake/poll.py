@@ -27,101 +27,27 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import socket
-import uuid
 from collections import Counter
-from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
-from datetime import datetime
 from functools import partial
 
-from mast_intake.config.settings import Settings
 from mast_intake.crashpoints import crashpoint
 from mast_intake.domain.names import split_names
 from mast_intake.domain.reference import format_reference
-from mast_intake.intake.across_tools import AcrossTools
+from mast_intake.intake.context import PollContext, may_submit, worker_gone
 from mast_intake.intake.digest import Digest, queue_digest
 from mast_intake.intake.messages import Incoming
 from mast_intake.intake.read_ahead import ReadAhead, read_incoming
-from mast_intake.intake.sender_verification.domains import sender_in_allowed_domains
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.codec import record_to_storage
 from mast_intake.models.finding import Finding, Severity
 from mast_intake.notifier.replies import ReadTool, compose_handled_by_hand, compose_replies
 from mast_intake.ports import UnitOfWork
-from mast_intake.ports.mailbox import Mailbox, MailboxError
-from mast_intake.ports.senders import SenderVerifier
-from mast_intake.protection.attachments import AttachmentStore
+from mast_intake.ports.mailbox import MailboxError
 
 log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 600
-
-
-def worker_identity() -> str:
-    """host:pid:random, so a dead worker on this host can be recognised by its pid."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-def _dead_here(worker_id: str | None) -> bool:
-    """True when ``worker_id`` was a process on this host that no longer runs."""
-    if not worker_id:
-        return False
-    host, _, rest = worker_id.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid_text.isdigit():
-        return False
-    try:
-        os.kill(int(pid_text), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
-@dataclass
-class PollContext:
-    """Everything one cycle needs, built by the composition root."""
-
-    settings: Settings
-    mailbox: Mailbox
-    uow: Callable[[], UnitOfWork]
-    parse: Callable[[bytes, str], Assessment | Rejection]
-    check: Callable[[Assessment], list[Finding]]
-    clock: Callable[[], datetime]
-    # Decides whether our own mail servers vouch for the From address.
-    sender_verifier: SenderVerifier
-    worker_id: str = field(default_factory=worker_identity)
-    # Where the original of each parsed tool is kept (sealed); None keeps no originals.
-    attachments: AttachmentStore | None = None
-    digest: Digest = field(default_factory=Digest)
-    # Called after each message is handled, its replies committed to the outbox: sends them
-    # now rather than after the whole batch. None leaves the outbox to the caller.
-    after_commit: Callable[[], None] | None = None
-    # Checks against the child's earlier tools and other children's (intake/across_tools.py).
-    across_tools: AcrossTools | None = None
-    # Loads what the checks need (spaCy's pipeline) while the first message is read.
-    warm_up: Callable[[], object] | None = None
-
-
-def may_submit(ctx: PollContext, incoming: Incoming) -> str | None:
-    """The one place the poll decides whether this sender may submit: None, or why not.
-
-    The domain must be allowed and our own mail servers must vouch for the From address.
-    """
-    if not incoming.sender:
-        return "no_valid_sender"
-    if not sender_in_allowed_domains(incoming.sender, ctx.settings.allowed_sender_domains):
-        return "sender_not_allowed"
-    verdict = incoming.sender_verdict
-    if verdict is None or not verdict.accepted:
-        log.warning("sender not verified", extra={"message_id": incoming.key,
-                                                  "reason": verdict.reason if verdict else "unread"})
-        return "sender_not_verified"
-    return None
 
 
 def _move(ctx: PollContext, key: str, message_key: str, folder: str) -> None:
@@ -164,7 +90,7 @@ def _claim(ctx: PollContext, key: str, incoming: Incoming) -> str | None:
             uow.rollback()
             _move(ctx, key, incoming.key, folder)
             return "recovered"
-        if row is not None and row.state == "claimed" and _dead_here(row.claimed_by):
+        if row is not None and row.state == "claimed" and worker_gone(row.claimed_by):
             uow.mail.expire_lease(incoming.key, row.claimed_by or "")
         claimed = uow.mail.claim(key, incoming.key, incoming.sender, incoming.received_at,
                                  ctx.worker_id, LEASE_SECONDS, ctx.settings.max_attempts)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from mast_intake.config.settings import Settings
-from mast_intake.intake.poll import PollContext
+from mast_intake.intake.context import PollContext
 from mast_intake.notifier.outbox import deliver
 from mast_intake.parsers import parse_bytes
 from mast_intake.ports import UnitOfWork
