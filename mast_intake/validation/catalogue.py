@@ -1,55 +1,29 @@
-"""The checks, listed explicitly in the order the catalogue shows them, and the catalogue as text."""
+"""The checks, found in ``validation/rules/`` in the order they declare, and the catalogue as text."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Mapping
 
+from mast_intake.validation import rules as rule_modules
 from mast_intake.validation.figures import Evaluation, Tally
 from mast_intake.validation.rule import Rule
-from mast_intake.validation.rules.category_mismatch import CategoryMismatch
-from mast_intake.validation.rules.copied_from_other_child import CopiedFromOtherChild
-from mast_intake.validation.rules.historical_scored import HistoricalScored
-from mast_intake.validation.rules.initials_only import InitialsOnly
-from mast_intake.validation.rules.judgemental_language import JudgementalLanguage
-from mast_intake.validation.rules.leaving_care import LeavingCare
-from mast_intake.validation.rules.missing_assessment_date import MissingAssessmentDate
-from mast_intake.validation.rules.missing_child_details import MissingChildDetails
-from mast_intake.validation.rules.missing_protective_factors import MissingProtectiveFactors
-from mast_intake.validation.rules.missing_summary import MissingSummary
-from mast_intake.validation.rules.nrm_consider import NrmConsider
-from mast_intake.validation.rules.over_18 import Over18
-from mast_intake.validation.rules.repeated_point import RepeatedPoint
-from mast_intake.validation.rules.review_due import ReviewDue
-from mast_intake.validation.rules.score_mismatch import ScoreMismatch
-from mast_intake.validation.rules.score_without_rationale import ScoreWithoutRationale
-from mast_intake.validation.rules.stale_score_carried import StaleScoreCarried
-from mast_intake.validation.rules.summary_not_updated import SummaryNotUpdated
-from mast_intake.validation.rules.unnamed_person import UnnamedPerson
-from mast_intake.validation.rules.update_without_date import UpdateWithoutDate
 
-RULES: tuple[Rule, ...] = (
-    InitialsOnly(),
-    RepeatedPoint(),
-    HistoricalScored(),
-    ScoreWithoutRationale(),
-    MissingSummary(),
-    MissingProtectiveFactors(),
-    ScoreMismatch(),
-    CategoryMismatch(),
-    JudgementalLanguage(),
-    Over18(),
-    MissingChildDetails(),
-    MissingAssessmentDate(),
-    UnnamedPerson(),
-    LeavingCare(),
-    NrmConsider(),
-    ReviewDue(),
-    # Against earlier tools (given in CheckOptions.history), and the updates they need.
-    CopiedFromOtherChild(),
-    StaleScoreCarried(),
-    SummaryNotUpdated(),
-    UpdateWithoutDate(),
-)
+
+def _discover() -> tuple[Rule, ...]:
+    """One instance of each rule defined in ``validation/rules/``, in ``position`` order."""
+    found: list[Rule] = []
+    for info in pkgutil.iter_modules(rule_modules.__path__):
+        module = importlib.import_module(f"{rule_modules.__name__}.{info.name}")
+        found += [value() for value in vars(module).values()
+                  if isinstance(value, type) and issubclass(value, Rule) and value is not Rule
+                  and value.__module__ == module.__name__]
+    return tuple(sorted(found, key=lambda rule: rule.position))
+
+
+# Adding a check is adding a module to validation/rules/ (and its TOML cases): no list to edit.
+RULES: tuple[Rule, ...] = _discover()
 
 
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

@@ -59,12 +59,15 @@ class Rule:
     Every rule declares in its own class body:
 
     - ``code``, ``severity``, ``guide`` (the guide's own sentence) and ``scope``;
+    - ``position``: where it stands in the catalogue, the README table and among findings
+      (lower first; the rules are found by module, so the order is the rule's to say);
     - ``anchor``: where its comment goes on the form (``ITEM_ROW`` or an ``Anchor``);
     - ``prompts``: the agenda prompts its findings raise (empty when none);
     - ``short_fix``: what to do, in one plain sentence, for the reply.
     """
 
     code: ClassVar[str]
+    position: ClassVar[int]
     severity: ClassVar[Severity]
     guide: ClassVar[str]
     scope: ClassVar[str] = "item"  # what a finding is about: "item", "whole tool" or both

@@ -53,6 +53,7 @@ class CategoryMismatch(Rule):
     """
 
     code = "CATEGORY_MISMATCH"
+    position = 80
     severity = Severity.MUST_FIX
     guide = "If you feel the risk is higher or lower than the score suggests then explain why."
     scope = "whole tool"

@@ -63,6 +63,7 @@ class CopiedFromOtherChild(Rule):
     """
 
     code = "COPIED_FROM_OTHER_CHILD"
+    position = 170
     severity = Severity.MUST_FIX
     guide = "Avoid copying and pasting from other assessments/case summaries."
     scope = "item or whole tool"

@@ -62,6 +62,7 @@ class HistoricalScored(Rule):
     """
 
     code = "HISTORICAL_SCORED"
+    position = 30
     severity = Severity.MUST_FIX
     guide = (
         "If you think something is relevant but is historical please add this to the section "

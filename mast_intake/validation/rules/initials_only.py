@@ -62,6 +62,7 @@ class InitialsOnly(Rule):
     """
 
     code = "INITIALS_ONLY"
+    position = 10
     severity = Severity.SHOULD_FIX
     guide = (
         "Avoid the use of initials and do not assume that people will know who you are "

@@ -176,6 +176,7 @@ class JudgementalLanguage(Rule):
     """
 
     code = "JUDGEMENTAL_LANGUAGE"
+    position = 90
     severity = Severity.SHOULD_FIX
     guide = (
         "Terms that are inappropriate and judgemental include terms such as \u2018promiscuous\u2019 "

@@ -32,6 +32,7 @@ class LeavingCare(Rule):
     """
 
     code = "LEAVING_CARE"
+    position = 140
     severity = Severity.ADVICE
     guide = (
         "A leaving Care Case Worker (LCCW) is usually allocated to a young person when they have "

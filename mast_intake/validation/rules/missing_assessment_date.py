@@ -25,6 +25,7 @@ class MissingAssessmentDate(Rule):
     """
 
     code = "MISSING_ASSESSMENT_DATE"
+    position = 120
     severity = Severity.MUST_FIX
     guide = "Score 1 if present on date of assessment or within a month of the last assessment"
     scope = "whole tool"

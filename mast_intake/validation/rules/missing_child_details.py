@@ -25,6 +25,7 @@ class MissingChildDetails(Rule):
     """
 
     code = "MISSING_CHILD_DETAILS"
+    position = 110
     severity = Severity.MUST_FIX
     guide = "Provide as much info as possible. We don't know what you know."
     scope = "whole tool"

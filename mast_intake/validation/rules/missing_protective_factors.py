@@ -88,6 +88,7 @@ class MissingProtectiveFactors(Rule):
     """
 
     code = "MISSING_PROTECTIVE_FACTORS"
+    position = 60
     severity = Severity.SHOULD_FIX
     guide = "Add any protective factors, these are important as they allow for a balanced view of the risk."
     scope = "whole tool"

@@ -41,6 +41,7 @@ class MissingSummary(Rule):
     """
 
     code = "MISSING_SUMMARY"
+    position = 50
     severity = Severity.MUST_FIX
     guide = "The summary needs to tell us why you think they are at risk"
     scope = "whole tool"

@@ -89,6 +89,7 @@ class NrmConsider(Rule):
     """
 
     code = "NRM_CONSIDER"
+    position = 150
     severity = Severity.ADVICE
     guide = (
         "If a child is a victim of CSE then they most probably will have been trafficked, if we "

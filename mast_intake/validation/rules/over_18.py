@@ -31,6 +31,7 @@ class Over18(Rule):
     """
 
     code = "OVER_18"
+    position = 100
     severity = Severity.SHOULD_FIX
     guide = (
         "We know that the risks of CSE and the vulnerabilities of exploitation do not necessarily "

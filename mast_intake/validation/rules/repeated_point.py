@@ -110,6 +110,7 @@ class RepeatedPoint(Rule):
     """
 
     code = "REPEATED_POINT"
+    position = 20
     severity = Severity.MUST_FIX
     guide = (
         "Avoid repeating information and therefore scoring the same thing twice. The score "

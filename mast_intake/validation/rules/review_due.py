@@ -40,6 +40,7 @@ class ReviewDue(Rule):
     """
 
     code = "REVIEW_DUE"
+    position = 160
     severity = Severity.ADVICE
     guide = (
         "The risk guidance tool is to be completed in line with case planning and at a minimum of "

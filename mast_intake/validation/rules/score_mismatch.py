@@ -25,6 +25,7 @@ class ScoreMismatch(Rule):
     """
 
     code = "SCORE_MISMATCH"
+    position = 70
     severity = Severity.MUST_FIX
     guide = "Total up the score to say which risk level it is."
     scope = "whole tool"

@@ -52,6 +52,7 @@ class ScoreWithoutRationale(Rule):
     """
 
     code = "SCORE_WITHOUT_RATIONALE"
+    position = 40
     severity = Severity.MUST_FIX
     guide = "Rationale for decision making and sources of information to be given for all scores."
     anchor = ITEM_ROW

@@ -39,6 +39,7 @@ class StaleScoreCarried(Rule):
     """
 
     code = "STALE_SCORE_CARRIED"
+    position = 180
     severity = Severity.MUST_FIX
     guide = "Score 1 if present on date of assessment or within a month of the last assessment"
     anchor = ITEM_ROW

@@ -49,6 +49,7 @@ class SummaryNotUpdated(Rule):
     """
 
     code = "SUMMARY_NOT_UPDATED"
+    position = 190
     severity = Severity.SHOULD_FIX
     guide = "Always update the summary even if it is only to say that the risk has remained the same."
     scope = "whole tool"

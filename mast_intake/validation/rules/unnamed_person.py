@@ -70,6 +70,7 @@ class UnnamedPerson(Rule):
     """
 
     code = "UNNAMED_PERSON"
+    position = 130
     severity = Severity.ADVICE
     guide = (
         "It is really important that if you refer to a boyfriend or a girlfriend you add their name "

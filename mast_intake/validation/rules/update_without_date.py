@@ -36,6 +36,7 @@ class UpdateWithoutDate(Rule):
     """
 
     code = "UPDATE_WITHOUT_DATE"
+    position = 200
     severity = Severity.SHOULD_FIX
     guide = (
         "If you are updating a tool that you have recently completed then you can add the "

@@ -30,14 +30,14 @@ README = PACKAGE.parent / "README.md"
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
 # The boxes the review copy can comment on besides the items and the summary.
 FORM_BOXES = {*DETAILS, "date_version", "stated_total", "stated_category"}
-DECLARED = ("code", "severity", "guide", "anchor", "prompts", "short_fix")
+DECLARED = ("code", "position", "severity", "guide", "anchor", "prompts", "short_fix")
 
 
 def _module_names() -> list[str]:
     return sorted(info.name for info in pkgutil.iter_modules(rule_modules.__path__))
 
 
-def test_every_rule_module_holds_one_registered_rule_named_by_its_code() -> None:
+def test_every_rule_module_holds_one_rule_named_by_its_code() -> None:
     registered = {type(rule) for rule in RULES}
     for name in _module_names():
         module = importlib.import_module(f"{rule_modules.__name__}.{name}")
@@ -45,9 +45,18 @@ def test_every_rule_module_holds_one_registered_rule_named_by_its_code() -> None
                    if isinstance(value, type) and issubclass(value, Rule) and value is not Rule
                    and value.__module__ == module.__name__]
         assert len(defined) == 1, f"{name}: one rule per module, found {len(defined)}"
-        assert defined[0] in registered, f"{name}: add it to validation/catalogue.py RULES"
+        assert defined[0] in registered, f"{name}: the catalogue did not find it"
         assert defined[0].code.lower() == name, f"{name}: the module is named by its rule's code"
     assert len(RULES) == len(_module_names()) == len(RULES_BY_CODE)
+
+
+def test_nothing_lists_the_rules_but_their_modules() -> None:
+    """The catalogue finds the rules itself: no list of rule classes to keep in step."""
+    catalogue = (PACKAGE / "validation" / "catalogue.py").read_text(encoding="utf-8")
+    assert "validation.rules." not in catalogue, "import no rule module by name: they are found"
+    positions = [rule.position for rule in RULES]
+    assert len(set(positions)) == len(positions), "two rules declare the same position"
+    assert positions == sorted(positions)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
