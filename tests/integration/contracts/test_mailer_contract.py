@@ -85,5 +85,5 @@ def test_a_refused_send_is_a_mailer_error_naming_no_content(mailer_rig: MailerRi
     with pytest.raises(MailerError) as caught:
         mailer_rig.mailer.send(reply(8))
     said = str(caught.value)
-    assert "fictional" not in said.lower() and "Zoë" not in said and "test-8" not in said
+    assert "fictional" not in said.lower() and "Zoë" not in said and "mast-intake-test-8" not in said
     assert mailer_rig.received() == []
