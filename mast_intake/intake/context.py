@@ -72,18 +72,27 @@ class PollContext:
     warm_up: Callable[[], object] | None = None
 
 
-def may_submit(ctx: PollContext, incoming: Incoming) -> str | None:
-    """The one place the poll decides whether this sender may submit: None, or why not.
+def sender_refusal(settings: Settings, incoming: Incoming) -> str | None:
+    """Whether this sender may submit, decided from the message alone: None, or why not.
 
     The domain must be allowed and our own mail servers must vouch for the From address.
     """
     if not incoming.sender:
         return "no_valid_sender"
-    if not sender_in_allowed_domains(incoming.sender, ctx.settings.allowed_sender_domains):
+    if not sender_in_allowed_domains(incoming.sender, settings.allowed_sender_domains):
         return "sender_not_allowed"
     verdict = incoming.sender_verdict
     if verdict is None or not verdict.accepted:
-        log.warning("sender not verified", extra={"message_id": incoming.key,
-                                                  "reason": verdict.reason if verdict else "unread"})
         return "sender_not_verified"
     return None
+
+
+def may_submit(ctx: PollContext, incoming: Incoming) -> str | None:
+    """The one place the poll decides whether this sender may submit: None, or why not
+    (``sender_refusal``, with a log line for a sender our mail servers did not vouch for)."""
+    refusal = sender_refusal(ctx.settings, incoming)
+    if refusal == "sender_not_verified":
+        verdict = incoming.sender_verdict
+        log.warning("sender not verified", extra={"message_id": incoming.key,
+                                                  "reason": verdict.reason if verdict else "unread"})
+    return refusal

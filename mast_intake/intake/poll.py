@@ -9,7 +9,8 @@ Per message (``handle_message``), in this order:
 3. check the sender may submit (``may_submit``: the one place sender trust is decided):
    an allowed domain, and our own mail servers vouch for the From address
    (``intake.sender_verification``); otherwise quarantine, with no reply;
-4. read each Word/PDF attachment in an isolated process and run the checks;
+4. read each Word/PDF attachment in an isolated process (already done, while the previous
+   message was committed, when step 3 would pass: ``read_ahead``) and run the checks;
 5. store the submissions, queue them for MAST and queue the replies, in ONE transaction keyed
    by the message key + attachment SHA-256;
 6. only then move the email to the Processed folder.
@@ -37,7 +38,7 @@ from mast_intake.domain.reference import format_reference
 from mast_intake.intake.context import PollContext, may_submit, worker_gone
 from mast_intake.intake.digest import Digest, queue_digest
 from mast_intake.intake.messages import Incoming
-from mast_intake.intake.read_ahead import ReadAhead, read_incoming
+from mast_intake.intake.read_ahead import Read, ReadAhead, read_ahead, read_incoming
 from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.models.codec import record_to_storage
 from mast_intake.models.finding import Finding, Severity
@@ -180,9 +181,11 @@ def _released(ctx: PollContext, incoming: Incoming) -> bool:
         return row is not None and row.outcome == "released"
 
 
-def _read(ctx: PollContext, raw: bytes) -> Incoming:
-    """The message as the intake sees it (``read_ahead.read_incoming``)."""
-    return read_incoming(ctx.settings, raw, ctx.clock, ctx.sender_verifier)
+def _read(ctx: PollContext, raw: bytes) -> Read:
+    """The message as the intake sees it, its files read when its sender may submit
+    (``read_ahead``)."""
+    incoming = read_incoming(ctx.settings, raw, ctx.clock, ctx.sender_verifier)
+    return read_ahead(ctx.settings, incoming, ctx.parse)
 
 
 def _refused_id(reason: str, file_name: str) -> str:
@@ -190,15 +193,18 @@ def _refused_id(reason: str, file_name: str) -> str:
     return f"{reason}:{hashlib.sha256(file_name.encode('utf-8', 'replace')).hexdigest()[:48]}"
 
 
-def _read_attachments(ctx: PollContext, incoming: Incoming) -> list[
+def _read_attachments(ctx: PollContext, read: Read) -> list[
         tuple[str, str, Assessment | Rejection, list[Finding]]]:
+    incoming = read.incoming
     results = []
     seen: set[str] = set()
     for attachment in incoming.attachments:
         if attachment.sha256 in seen:  # the same file attached twice is read once
             continue
         seen.add(attachment.sha256)
-        outcome = ctx.parse(attachment.data, attachment.file_name)
+        outcome = read.files.get(attachment.sha256)
+        if outcome is None:  # not read ahead: a message an administrator released, say
+            outcome = ctx.parse(attachment.data, attachment.file_name)
         findings = ctx.check(outcome) if isinstance(outcome, Assessment) else []
         results.append((attachment.file_name, attachment.sha256, outcome, findings))
     for refused in incoming.refused:
@@ -248,13 +254,14 @@ def _failed(ctx: PollContext, key: str, incoming: Incoming, exc: Exception) -> s
     return "failed"
 
 
-def handle_message(ctx: PollContext, key: str, ahead: Future[Incoming] | None = None) -> str:
+def handle_message(ctx: PollContext, key: str, ahead: Future[Read] | None = None) -> str:
     """Take one message from the inbox to Processed or Quarantine; returns what happened.
 
     ``ahead``: the message fetched and read ahead (``read_ahead``); None reads it here.
     """
     settings = ctx.settings
-    incoming = ahead.result() if ahead is not None else _read(ctx, ctx.mailbox.fetch(key))
+    read = ahead.result() if ahead is not None else _read(ctx, ctx.mailbox.fetch(key))
+    incoming = read.incoming
     already = _claim(ctx, key, incoming)
     if already is not None:
         return already
@@ -265,7 +272,7 @@ def handle_message(ctx: PollContext, key: str, ahead: Future[Incoming] | None = 
             refusal = may_submit(ctx, incoming)
             if refusal is not None:
                 return _quarantine(ctx, key, incoming, refusal)
-        outcome_name = _commit(ctx, incoming, _read_attachments(ctx, incoming))
+        outcome_name = _commit(ctx, incoming, _read_attachments(ctx, read))
         crashpoint(settings.crashpoint, "after_commit")
         _move(ctx, key, incoming.key, settings.processed_folder)
         return outcome_name

@@ -25,7 +25,7 @@ import posixpath
 import xml.etree.ElementTree as ElementTree
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
@@ -63,12 +63,14 @@ _OFFICE_DOCUMENT = {
 
 @dataclass(frozen=True)
 class PackageFacts:
-    """What the OOXML guard learned: the main part's name and whether it uses ISO Strict."""
+    """What the OOXML guard learned: the main part (its name and its vetted bytes, for the
+    reader) and whether it uses ISO Strict."""
 
     main_part: str
     strict: bool
     entries: int
     uncompressed_bytes: int
+    main_xml: bytes = field(default=b"", repr=False)
 
 
 @dataclass
@@ -114,7 +116,7 @@ def check_ooxml(data: bytes, limits: ParseLimits) -> PackageFacts:
     once inflated, a DTD/ENTITY declaration, an over-long text run), ``macro_enabled`` (a VBA
     project relationship), ``corrupt`` (damaged zip or missing/unresolvable main part),
     ``encrypted`` (zip-level encryption). ISO Strict packages are reported in the result, not
-    rejected here; the registry decides what to do with them.
+    rejected here; the reader decides what to do with them.
     """
     package = zipsafe.open_package(data, limits)
     parsed_as_xml = _xml_parts(package, limits)
@@ -137,7 +139,8 @@ def check_ooxml(data: bytes, limits: ParseLimits) -> PackageFacts:
     # Strict is judged on the main part's namespace only, so a transitional document that merely
     # mentions the Strict namespace in its text is not misread as Strict.
     strict = strict_rel or main_part in strict_parts
-    return PackageFacts(main_part, strict, len(package.infolist()), total)
+    main_xml = zipsafe.read_entry(package, main_part, limits.max_part_bytes) or b""
+    return PackageFacts(main_part, strict, len(package.infolist()), total, main_xml)
 
 
 def _safe_xml(data: bytes, what: str) -> ElementTree.Element:

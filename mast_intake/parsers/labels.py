@@ -41,7 +41,9 @@ class Label:
     exact: bool = False
 
 
+@lru_cache(maxsize=1 << 15)
 def _stem(word: str) -> str:
+    # Cached: the reader stems every word of every cell, and the same words recur.
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)]
@@ -100,7 +102,18 @@ def _vocabulary() -> tuple[Label, ...]:
     return tuple(label for label in labels if label.words)
 
 
+def _holding(labels: tuple[Label, ...]) -> dict[str, tuple[int, ...]]:
+    """Each word, and the positions of the labels that hold it."""
+    holding: dict[str, list[int]] = {}
+    for position, label in enumerate(labels):
+        for word in label.words:
+            holding.setdefault(word, []).append(position)
+    return {word: tuple(positions) for word, positions in holding.items()}
+
+
 VOCABULARY = _vocabulary()
+# A text is scored only against the labels it shares a word with: every other label scores 0.
+_HOLDING = _holding(VOCABULARY)
 
 
 def _score(words: frozenset[str], extra: frozenset[str], label: Label) -> float:
@@ -120,7 +133,9 @@ def _ranked(text: str) -> list[tuple[float, Label]]:
     if not words or len(words) > 40:
         return []
     extra = _joined_pairs(text)
-    scored = [(_score(words, extra, label), label) for label in VOCABULARY]
+    # In VOCABULARY's order, so that equal scores rank as they always have.
+    sharing = sorted({position for word in words | extra for position in _HOLDING.get(word, ())})
+    scored = [(_score(words, extra, VOCABULARY[position]), VOCABULARY[position]) for position in sharing]
     return sorted((pair for pair in scored if pair[0] > 0), key=lambda pair: -pair[0])
 
 

@@ -32,15 +32,9 @@ class Handoff:
 
 def read_docx(data: bytes, file_name: str, sha256: str, limits: ParseLimits) -> Assessment:
     """Guard the package, then read it with the Word form reader."""
-    facts = guards.check_ooxml(data, limits)
-    if facts.strict:
-        # python-docx (and so the reader) only knows transitional OOXML. The form as issued is
-        # transitional; a Strict copy means it was re-saved in an unusual format, and sending
-        # the current form again fixes it.
-        raise ParseRejected("not_a_risk_tool", "iso strict ooxml package")
     from mast_intake.parsers.word import parse_docx
 
-    return parse_docx(data, file_name, sha256)
+    return parse_docx(data, file_name, sha256, limits)
 
 
 def read_pdf(data: bytes, file_name: str, sha256: str, limits: ParseLimits) -> Assessment:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from datetime import UTC, datetime
 
 import pytest
 
-from mast_intake.intake.read_ahead import ReadAhead
+from mast_intake.config.settings import Settings
+from mast_intake.intake.messages import Attachment, Incoming
+from mast_intake.intake.read_ahead import ReadAhead, read_ahead
+from mast_intake.models.assessment import Assessment, Rejection
 from mast_intake.ports.mailbox import Mailbox, MailboxError
+from mast_intake.ports.senders import SenderVerdict
 
 
 class _Inbox(Mailbox):
@@ -47,3 +53,32 @@ def test_messages_are_fetched_here_read_in_the_helper_and_a_failed_fetch_waits_f
     assert inbox.fetched_in == [threading.current_thread().name] * 3  # mail clients are not thread-safe
     assert [raw for raw, _ in read_in] == [b"one", b"two"]
     assert all(name.startswith("read-ahead") for _, name in read_in)
+
+
+@pytest.mark.parametrize(("sender", "verdict", "read_now"), [
+    ("worker@council.example", SenderVerdict(True, "dmarc_pass"), True),
+    ("worker@council.example", SenderVerdict(False, "no_trusted_results"), False),  # forged
+    ("someone@elsewhere.example", SenderVerdict(True, "dmarc_pass"), False),  # not allowed
+    ("", None, False),
+])
+def test_files_are_read_ahead_only_when_the_sender_may_submit(
+        sender: str, verdict: SenderVerdict | None, read_now: bool) -> None:
+    incoming = Incoming(
+        key="key", message_id="<fictional@council.example>", sender=sender, sender_name="",
+        subject="", received_at=datetime(2026, 12, 1, tzinfo=UTC), sender_verdict=verdict,
+        attachments=[Attachment("one.docx", b"one"), Attachment("again.docx", b"one"),
+                     Attachment("two.pdf", b"two")],
+    )
+    parsed: list[str] = []
+
+    def parse(data: bytes, file_name: str) -> Assessment | Rejection:
+        parsed.append(file_name)
+        return Rejection(file_name, "", "corrupt", "")
+
+    read = read_ahead(Settings(allowed_sender_domains=["council.example"]), incoming, parse)
+
+    assert read.incoming is incoming
+    # The same file attached twice is read once; a file from anyone else is never read ahead.
+    assert parsed == (["one.docx", "two.pdf"] if read_now else [])
+    assert set(read.files) == ({hashlib.sha256(b"one").hexdigest(), hashlib.sha256(b"two").hexdigest()}
+                               if read_now else set())
