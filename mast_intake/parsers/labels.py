@@ -128,18 +128,19 @@ def _score(words: frozenset[str], extra: frozenset[str], label: Label) -> float:
     return dice
 
 
-def _ranked(text: str) -> list[tuple[float, Label]]:
+@lru_cache(maxsize=8192)
+def _ranked(text: str) -> tuple[tuple[float, Label], ...]:
+    """The labels ``text`` could be, best first (cached: a cell's text is asked about more than once)."""
     words = words_of(text)
     if not words or len(words) > 40:
-        return []
+        return ()
     extra = _joined_pairs(text)
     # In VOCABULARY's order, so that equal scores rank as they always have.
     sharing = sorted({position for word in words | extra for position in _HOLDING.get(word, ())})
     scored = [(_score(words, extra, VOCABULARY[position]), VOCABULARY[position]) for position in sharing]
-    return sorted((pair for pair in scored if pair[0] > 0), key=lambda pair: -pair[0])
+    return tuple(sorted((pair for pair in scored if pair[0] > 0), key=lambda pair: -pair[0]))
 
 
-@lru_cache(maxsize=8192)
 def match_label(text: str, threshold: float = 0.6) -> Label | None:
     """The label ``text`` is, or None when it is not clearly one of the form's labels."""
     ranked = _ranked(text)
@@ -154,7 +155,6 @@ def match_label(text: str, threshold: float = 0.6) -> Label | None:
     return best
 
 
-@lru_cache(maxsize=8192)
 def label_strength(text: str) -> float:
     """How closely ``text`` matches its best label (0 to 1)."""
     ranked = _ranked(text)

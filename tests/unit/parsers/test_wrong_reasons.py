@@ -87,6 +87,18 @@ def test_a_tool_saved_as_a_word_template_is_read(tool: bytes) -> None:
     assert outcome.child.name
 
 
+@pytest.mark.parametrize("main", [
+    '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+    'wordprocessingml/2006/main"/>',  # no body
+    '<?xml version="1.0"?><Workbook xmlns="urn:fictional"><body/></Workbook>',  # not Word's
+    '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+    'wordprocessingml/2006/main"><w:body>',  # cut short
+])
+def test_a_main_part_that_is_no_word_body_is_corrupt(main: str) -> None:
+    outcome = parse_bytes(builders.docx({"word/document.xml": main}), "odd.docx", LIMITS)
+    assert isinstance(outcome, Rejection) and outcome.reason == "corrupt", outcome
+
+
 def test_word_6_and_95_documents_are_legacy_doc() -> None:
     word97 = require(SHARED / "corpus" / "mail" / "poi-hmef" / "quick-contents__quick.doc").read_bytes()
     # The WordDocument stream starts a sector with the FIB magic; Word 6/95 writes 0xA5DC there.
