@@ -92,7 +92,8 @@ class TextFingerprint(StorageModel, table=True):
     __tablename__ = "text_fingerprint"
     __table_args__ = (
         sa.UniqueConstraint("submission_id", "digest"),
-        sa.Index("ix_text_fingerprint_digest", "digest"),
+        # Covers the cross-tool check's reads: matches come from the index alone.
+        sa.Index("ix_text_fingerprint_digest_child", "digest", "child_id", "submission_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
