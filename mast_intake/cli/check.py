@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import gc
 import json
 import sys
@@ -89,6 +90,9 @@ def check(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
     Exit status: 0 when every file was read (parsed or rejected), 2 on a usage error.
     """
     settings = settings_of(ctx)
+    # The collections the interpreter makes on its way out walk all of spaCy's objects (about a
+    # tenth of a second) to free what exiting frees anyway; frozen objects are never walked.
+    atexit.register(gc.freeze)
     checks = _checks_loading(settings)
     show_progress = as_json and len(paths) > 1 and sys.stderr.isatty()
     # Files are read SPARES at a time (each in its own sandboxed child) while this thread runs
@@ -103,9 +107,6 @@ def check(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
                 click.echo(_readable(path, outcome, findings))
             if show_progress:
                 click.echo(f"[{number}/{len(paths)}] {path}", err=True)
-    # The process ends here: the collection the interpreter makes on its way out would walk
-    # all of spaCy's objects (about a tenth of a second) to free what exiting frees anyway.
-    gc.freeze()
 
 
 def _checks_loading(settings: Settings) -> Callable[[], Callable[[Assessment], list[Finding]]]:
