@@ -42,7 +42,7 @@ from mast_intake.models.rows import (
     ProcessedMail,
     Submission,
 )
-from mast_intake.models.stored import FingerprintMatch, ToolRow
+from mast_intake.models.stored import ToolRow
 from mast_intake.ports import Mailbox, MailboxError, Mailer, Sealer, SenderVerdict
 from mast_intake.ports.errors import LeaseLost, NotFound
 
@@ -509,10 +509,15 @@ class FakeFingerprints(_Fake):
         self.t.fingerprints.clear()
         return count
 
-    def matching(self, digests: Sequence[str], not_child_id: int, tools_below: int) -> list[FingerprintMatch]:
+    def children_sharing(self, digests: Sequence[str], not_child_id: int) -> list[tuple[str, int]]:
         wanted = set(digests)
-        return [FingerprintMatch(digest, child, sid) for (sid, digest), child in self.t.fingerprints.items()
-                if digest in wanted and child != not_child_id]
+        return sorted({(digest, child) for (_, digest), child in self.t.fingerprints.items()
+                       if digest in wanted and child != not_child_id})
+
+    def tools_sharing(self, digests: Sequence[str], not_child_id: int) -> set[int]:
+        wanted = set(digests)
+        return {sid for (sid, digest), child in self.t.fingerprints.items()
+                if digest in wanted and child != not_child_id}
 
 
 class NoDataProtection(_Fake):

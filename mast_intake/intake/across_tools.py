@@ -57,27 +57,29 @@ class AcrossTools:
     keys: tuple[bytes, ...]  # fingerprint keys, current first
     clock: Callable[[], datetime]
 
+    def _digests(self, record: Assessment) -> dict[str, str]:
+        """Each shingle of ``record`` under every key of the ring -> its current key's digest."""
+        current_of: dict[str, str] = {}
+        for shingle in _shingles(record):
+            digest = keyed_hash(self.keys[0], shingle)
+            current_of[digest] = digest
+            for key in self.keys[1:]:
+                current_of[keyed_hash(key, shingle)] = digest
+        return current_of
+
     def history(self, uow: UnitOfWork, record: Assessment, child_id: int) -> History:
-        """The child's latest earlier tools and the matches in other children's tools."""
+        """The child's latest earlier tools and the other children whose tools share a passage."""
         earlier = uow.submissions.for_child(child_id)[-PREVIOUS_TOOLS:]
         previous = tuple(
             PriorTool(s.id, record_from_storage(data))  # type: ignore[arg-type]
             for s in earlier if (data := uow.submissions.record(s)) is not None
         )
-        # Each shingle under every key of the ring, read back as the current key's digest.
-        current_of: dict[str, str] = {}
-        for shingle in _shingles(record):
-            digest = keyed_hash(self.keys[0], shingle)
-            for key in self.keys:
-                current_of[keyed_hash(key, shingle)] = digest
+        # Fingerprints stored under an older key of the ring are read back as the current key's.
+        current_of = self._digests(record)
         children: dict[str, set[int]] = {}
-        tools: dict[str, set[int]] = {}
-        for match in uow.fingerprints.matching(list(current_of), child_id, STOCK_PHRASING_CHILDREN):
-            children.setdefault(current_of[match.digest], set()).add(match.child_id)
-            if match.submission_id is not None:
-                tools.setdefault(current_of[match.digest], set()).add(match.submission_id)
-        return History(previous, self.keys[0], {d: frozenset(c) for d, c in children.items()},
-                       {d: frozenset(t) for d, t in tools.items()})
+        for digest, other in uow.fingerprints.children_sharing(list(current_of), child_id):
+            children.setdefault(current_of[digest], set()).add(other)
+        return History(previous, self.keys[0], {d: frozenset(c) for d, c in children.items()})
 
     def check(self, uow: UnitOfWork, record: Assessment, child: Child | None,
               findings: list[Finding]) -> tuple[list[Finding], History | None]:
@@ -106,8 +108,11 @@ class AcrossTools:
             return
         if history is None:
             history = self.history(uow, record, submission.child_id)
-        others = sorted({tool for digest, tools in history.other_tools.items()
-                         if len(history.other_children[digest]) < STOCK_PHRASING_CHILDREN for tool in tools})
+        # The tools are read only now, for the alert: stock phrasing names none of them.
+        copied = {digest for digest, children in history.other_children.items()
+                  if len(children) < STOCK_PHRASING_CHILDREN}
+        digests = [stored for stored, current in self._digests(record).items() if current in copied]
+        others = sorted(uow.fingerprints.tools_sharing(digests, submission.child_id))
         view = AlertView(kind="copied_text", occurred_at=self.clock(),
                          ids=(f"MAST-{submission.id}", *(f"MAST-{t}" for t in others)),
                          reasons=((CopiedFromOtherChild.code, 1),))

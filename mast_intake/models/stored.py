@@ -1,18 +1,9 @@
-"""Plain values that repositories return besides rows: a fingerprint match, a report's tool row."""
+"""Plain values that repositories return besides rows: a report's tool row."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-
-
-@dataclass(frozen=True)
-class FingerprintMatch:
-    """A fingerprint also found in a tool about another child (the tool's id, when asked for)."""
-
-    digest: str
-    child_id: int
-    submission_id: int | None
 
 
 @dataclass(frozen=True)

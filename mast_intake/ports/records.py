@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
-from mast_intake.models.stored import FingerprintMatch, ToolRow
+from mast_intake.models.stored import ToolRow
 from mast_intake.ports.sealing import Sealer
 
 if TYPE_CHECKING:
@@ -74,8 +74,12 @@ class FingerprintRepository(Protocol):
         """Remove every fingerprint (before they are made again under a new key); how many."""
         ...
 
-    def matching(self, digests: Sequence[str], not_child_id: int, tools_below: int) -> list[FingerprintMatch]:
-        """Every stored fingerprint among ``digests`` that belongs to another child's tool."""
+    def children_sharing(self, digests: Sequence[str], not_child_id: int) -> list[tuple[str, int]]:
+        """(digest, child id) for each of ``digests`` stored for another child's tool, once each."""
+        ...
+
+    def tools_sharing(self, digests: Sequence[str], not_child_id: int) -> set[int]:
+        """The ids of other children's tools that hold any of ``digests``."""
         ...
 
 

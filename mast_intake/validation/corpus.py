@@ -120,8 +120,8 @@ def history_from_case(case: dict) -> History | None:
     """The earlier tools a case describes, or None when it describes none."""
     if "previous" not in case and "other_children" not in case:
         return None
-    others = [(tool["child_id"], number, record_from_case({"summary": OTHER_SUMMARY, **tool}))
-              for number, tool in enumerate(case.get("other_children", []), start=100)]
+    others = [(tool["child_id"], record_from_case({"summary": OTHER_SUMMARY, **tool}))
+              for tool in case.get("other_children", [])]
     return history_from([record_from_case(tool) for tool in case.get("previous", [])], others, CORPUS_KEY)
 
 

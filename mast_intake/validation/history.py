@@ -85,15 +85,13 @@ class History:
     ``previous`` are the same child's earlier tools, oldest first. ``fingerprint_key`` is the
     key of the shingle hashes (empty: the copy check is off). ``other_children`` maps each of
     this tool's fingerprints that also occurs in another child's tool to the ids of those
-    children, and ``other_tools`` to the ids of those tools (the poll keeps these only for
-    passages fewer than ``STOCK_PHRASING_CHILDREN`` other children share: stock phrasing is
-    never reported, and its tools grow with every tool stored).
+    children. Which tools those are is not the checks' business (only the administrator's alert
+    names them, and the poll reads them for that alone).
     """
 
     previous: tuple[PriorTool, ...] = ()
     fingerprint_key: bytes = field(default=b"", repr=False)
     other_children: Mapping[str, frozenset[int]] = field(default_factory=dict)
-    other_tools: Mapping[str, frozenset[int]] = field(default_factory=dict)
 
     def latest_before(self, day: date | None) -> PriorTool | None:
         """The most recent earlier tool assessed strictly before ``day``."""
@@ -103,16 +101,13 @@ class History:
         return max(earlier, key=lambda tool: tool.assessment_date or date.min, default=None)
 
 
-def history_from(previous: Iterable[Assessment], others: Iterable[tuple[int, int, Assessment]],
+def history_from(previous: Iterable[Assessment], others: Iterable[tuple[int, Assessment]],
                  key: bytes) -> History:
     """The history of records held in memory: the child's earlier tools (oldest first, numbered
-    from 1) and other children's tools as (child id, tool id, record), fingerprinted with ``key``."""
+    from 1) and other children's tools as (child id, record), fingerprinted with ``key``."""
     children: dict[str, set[int]] = {}
-    tools: dict[str, set[int]] = {}
-    for child_id, tool_id, record in others:
+    for child_id, record in others:
         for digest in fingerprints(record, key):
             children.setdefault(digest, set()).add(child_id)
-            tools.setdefault(digest, set()).add(tool_id)
     prior = tuple(PriorTool(number, record) for number, record in enumerate(previous, start=1))
-    return History(prior, key, {d: frozenset(c) for d, c in children.items()},
-                   {d: frozenset(t) for d, t in tools.items()})
+    return History(prior, key, {d: frozenset(c) for d, c in children.items()})

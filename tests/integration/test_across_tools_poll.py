@@ -5,7 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -108,22 +108,23 @@ def test_after_a_key_rotation_and_the_old_key_removed_copies_are_still_found(tmp
     app.close()
 
 
-def test_stock_phrasing_is_matched_by_child_without_reading_every_tool_of_it(app) -> None:
-    for number in range(4):  # four children whose tools share one passage
+def test_passages_are_matched_by_child_and_their_tools_read_only_when_asked(app) -> None:
+    for number in range(4):  # four children whose tools share one passage; the first sends two
         spec = replace(base_spec(), name=f"Testchild Number{number}", dob=date(2012, 1, 1 + number),
                        summary=(PASTED, "Protective factors: she is close to her grandmother."))
         _poll(app, spec)
+        if number == 0:
+            _poll(app, replace(spec, assessment_date=spec.assessment_date + timedelta(days=30)))
     with app.uow() as uow:
-        rows = uow.session.execute(sa.select(TextFingerprint.digest, TextFingerprint.child_id)).all()
-        first_child = min(child for _, child in rows)
-        digests = [digest for digest, child in rows if child == first_child]
+        rows = uow.session.execute(sa.select(TextFingerprint.digest, TextFingerprint.child_id,
+                                             TextFingerprint.submission_id)).all()
+        last_child = max(child for _, child, _ in rows)
+        digests = sorted({digest for digest, child, _ in rows if child == last_child})
         repository = SqlFingerprintRepository(uow.session)
-        stock = repository.matching(digests, first_child, tools_below=3)
-        everything = repository.matching(digests, first_child, tools_below=4)
-    children: dict[str, set[int]] = {}
-    for match in stock:
-        children.setdefault(match.digest, set()).add(match.child_id)
-    assert any(len(ids) == 3 for ids in children.values())
-    assert all((m.submission_id is None) == (len(children[m.digest]) >= 3) for m in stock)
-    assert all(m.submission_id is not None for m in everything)
-    assert {(m.digest, m.child_id) for m in stock} == {(m.digest, m.child_id) for m in everything}
+        pairs = repository.children_sharing(digests, last_child)
+        tools = repository.tools_sharing(digests, last_child)
+    # Each (passage, child) once, however many of that child's tools hold it.
+    assert len(pairs) == len(set(pairs))
+    assert {child for _, child in pairs} == {child for _, child, _ in rows if child != last_child}
+    assert tools == {tool for digest, child, tool in rows if child != last_child and digest in digests}
+    assert len(tools) == 4

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from mast_intake.models.rows import Submission, TextFingerprint
-from mast_intake.models.stored import FingerprintMatch
 from mast_intake.storage.repositories.base import SqlRepository, insert_for, rows_changed, table_of
 
 # Well under every database's limit on bound parameters in one statement.
@@ -44,28 +43,32 @@ class SqlFingerprintRepository(SqlRepository):
         """Remove every fingerprint (before they are made again under a new key); how many."""
         return rows_changed(self.session.execute(sa.delete(table_of(TextFingerprint))))
 
-    def matching(self, digests: Sequence[str], not_child_id: int, tools_below: int) -> list[FingerprintMatch]:
-        """Every stored fingerprint among ``digests`` that belongs to another child's tool.
+    def children_sharing(self, digests: Sequence[str], not_child_id: int) -> list[tuple[str, int]]:
+        """(digest, child id) for each of ``digests`` stored for another child's tool, once each.
 
-        Each (digest, child) comes once; the tools holding a digest are read only when fewer
-        than ``tools_below`` other children share it (a passage that many share is stock
-        phrasing, whose rows would grow with every tool stored), else ``submission_id`` is None.
+        Read from the index alone, and bounded by children, not tools: a child whose every
+        review carries a passage forward adds one row here, not one per review.
         """
         table = table_of(TextFingerprint)
-        others = table.c.child_id != not_child_id
-        children: dict[str, set[int]] = {}
-        unique = sorted(set(digests))
-        for start in range(0, len(unique), CHUNK):
+        found: list[tuple[str, int]] = []
+        for chunk in _chunks(digests):
             pairs = sa.select(table.c.digest, table.c.child_id).distinct().where(
-                table.c.digest.in_(unique[start:start + CHUNK]), others)
+                table.c.digest.in_(chunk), table.c.child_id != not_child_id)
             # all() fetches the rows at once; iterating the result fetches them one by one.
-            for digest, child_id in self.session.execute(pairs).all():
-                children.setdefault(digest, set()).add(int(child_id))
-        found = [FingerprintMatch(digest, child_id, None)
-                 for digest, ids in children.items() if len(ids) >= tools_below for child_id in ids]
-        few = sorted(digest for digest, ids in children.items() if len(ids) < tools_below)
-        for start in range(0, len(few), CHUNK):
-            rows = sa.select(table.c.digest, table.c.child_id, table.c.submission_id).where(
-                table.c.digest.in_(few[start:start + CHUNK]), others)
-            found.extend(FingerprintMatch(d, int(c), int(s)) for d, c, s in self.session.execute(rows).all())
+            found.extend((digest, int(child_id)) for digest, child_id in self.session.execute(pairs).all())
         return found
+
+    def tools_sharing(self, digests: Sequence[str], not_child_id: int) -> set[int]:
+        """The ids of other children's tools that hold any of ``digests``."""
+        table = table_of(TextFingerprint)
+        found: set[int] = set()
+        for chunk in _chunks(digests):
+            tools = sa.select(table.c.submission_id).distinct().where(
+                table.c.digest.in_(chunk), table.c.child_id != not_child_id)
+            found.update(int(tool) for tool in self.session.execute(tools).scalars())
+        return found
+
+
+def _chunks(digests: Sequence[str]) -> list[list[str]]:
+    unique = sorted(set(digests))
+    return [unique[start:start + CHUNK] for start in range(0, len(unique), CHUNK)]

@@ -37,7 +37,7 @@ FLOORS = {"COPIED_FROM_OTHER_CHILD": (0.85, 0.95), "SUMMARY_NOT_UPDATED": (0.95,
 PER_KIND = 32
 START = date(2026, 3, 2)
 
-Scenario = tuple[str, Assessment, list[Assessment], list[tuple[int, int, Assessment]], set[str]]
+Scenario = tuple[str, Assessment, list[Assessment], list[tuple[int, Assessment]], set[str]]
 
 
 def _later(rng: random.Random, spec, days: int):
@@ -45,17 +45,17 @@ def _later(rng: random.Random, spec, days: int):
     return replace(spec, assessment_date=day, date_version_text=f"{day:%d/%m/%Y} v2")
 
 
-def _world(rng: random.Random) -> list[tuple[int, int, Assessment]]:
+def _world(rng: random.Random) -> list[tuple[int, Assessment]]:
     """Thirty other children's tools, a third with the same stock sentence."""
     specs = [child_tool(rng, START + timedelta(days=rng.randint(0, 200)), stock=i % 3 == 0)
              for i in range(30)]
-    return [(100 + i, 1000 + i, record_of(spec)) for i, spec in enumerate(specs)]
+    return [(100 + i, record_of(spec)) for i, spec in enumerate(specs)]
 
 
 def _copied(rng: random.Random, world) -> list[Scenario]:
     scenarios = []
     for n in range(PER_KIND):
-        _, _, source = world[rng.randrange(len(world))]
+        _, source = world[rng.randrange(len(world))]
         spec = child_tool(rng, START + timedelta(days=rng.randint(0, 200)))
         me, them = first_name(spec), source.child.name.split()[0]
         kind = n % 3

@@ -182,9 +182,9 @@ def record_of(spec: FormSpec) -> Assessment:
     )
 
 
-def history_of(previous: Iterable[Assessment], others: Iterable[tuple[int, int, Assessment]]) -> History:
+def history_of(previous: Iterable[Assessment], others: Iterable[tuple[int, Assessment]]) -> History:
     """The history the poll cycle would load: the child's earlier tools, and the fingerprints of
-    other children's tools ((child id, tool id, record))."""
+    other children's tools ((child id, record))."""
     return history_from(previous, others, KEY)
 
 
