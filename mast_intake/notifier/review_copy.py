@@ -22,16 +22,13 @@ Nothing here logs: the documents hold special-category data about children.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
-
-import docx
 
 from mast_intake.models.assessment import Assessment
 from mast_intake.models.finding import Finding
 from mast_intake.notifier.review_copy_anchors import anchor_finding
-from mast_intake.notifier.review_copy_package import repackage
+from mast_intake.notifier.review_copy_package import open_for_comments, repackage
 from mast_intake.notifier.review_copy_places import locate
 from mast_intake.notifier.review_copy_rebuilt import rebuilt_form
 from mast_intake.notifier.views.findings import SEVERITY_HEADINGS
@@ -72,7 +69,7 @@ def annotate_docx(original: bytes, findings: Sequence[Finding],
         texts = [comment_text(finding) for finding in findings]
     if len(texts) != len(findings):
         raise ValueError("one comment text per finding")
-    document = docx.Document(io.BytesIO(original))
+    document = open_for_comments(original)
     places = locate(document.element.body)
     for finding, text in zip(findings, texts, strict=True):
         comment = document.comments.add_comment(text=text, author=AUTHOR, initials=INITIALS)

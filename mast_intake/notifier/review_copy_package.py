@@ -1,9 +1,12 @@
 """The review copy's package: the original's parts byte for byte, but for the few that carry the comments.
 
-python-docx re-serialises every part it saves, so the output package is assembled from the
-original zip: every part is copied byte for byte except ``word/document.xml`` (the anchors),
-its relationships (one more, to the comments part), ``[Content_Types].xml`` (one more
-override) and the comments part itself.
+``open_for_comments`` opens the worker's package with python-docx parsing only the two parts
+comments touch (the main document and any comments part); every other part (styles, numbering,
+settings, headers, images) is held as bytes and never parsed in this process. python-docx
+re-serialises every part it saves, so ``repackage`` assembles the output from the original zip:
+every part is copied byte for byte except ``word/document.xml`` (the anchors), its
+relationships (one more, to the comments part), ``[Content_Types].xml`` (one more override)
+and the comments part itself.
 """
 
 from __future__ import annotations
@@ -12,8 +15,39 @@ import io
 import zipfile
 
 import docx
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.package import Unmarshaller
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part, PartFactory
+from docx.opc.pkgreader import PackageReader
+from docx.package import Package
 from lxml import etree
+
+# The parts comments are written into: parsed into python-docx's objects. Nothing else is.
+_PARSED = frozenset({RT.OFFICE_DOCUMENT, RT.COMMENTS})
+
+
+def open_for_comments(original: bytes) -> docx.document.Document:
+    """The worker's document as python-docx opens it, with only the parts comments touch parsed.
+
+    Raises what python-docx raises for a package it cannot open, and ValueError when the main
+    part is not a Word document's (a template, say), as ``docx.Document`` does.
+    """
+    package = Package()
+    Unmarshaller.unmarshal(PackageReader.from_file(io.BytesIO(original)), package, _part)
+    part = package.main_document_part
+    if part.content_type != CT.WML_DOCUMENT_MAIN:
+        raise ValueError("main part is not a Word document")
+    return part.document
+
+
+def _part(partname: PackURI, content_type: str, reltype: str, blob: bytes, package: Package) -> Part:
+    # python-docx's own class for its content type (DocumentPart, CommentsPart) where comments
+    # are written; a plain part, its bytes unparsed, for every other.
+    kind = PartFactory.part_type_for.get(content_type, Part) if reltype in _PARSED else Part
+    return kind.load(partname, content_type, blob, package)
+
 
 _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 
