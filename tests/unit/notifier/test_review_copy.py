@@ -496,6 +496,22 @@ def test_existing_comments_are_kept() -> None:
     assert_untouched(original, annotated)
 
 
+def test_parts_no_comment_is_written_into_are_never_parsed() -> None:
+    """Styles, settings and the rest stay bytes: a part no XML parser would take is copied as is."""
+    original = build_form(base_spec())
+    findings = run_checks(parse(original))
+    broken = b"<w:styles this is not XML"
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(original)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, broken if info.filename == "word/styles.xml" else source.read(info))
+    annotated = annotate_docx(out.getvalue(), findings)
+    with zipfile.ZipFile(io.BytesIO(annotated)) as copy_:
+        assert copy_.read("word/styles.xml") == broken
+        comments = etree.fromstring(copy_.read("word/comments.xml"))
+    assert len(comments.findall(W + "comment")) == len(findings) > 0
+
+
 def test_rebuilt_copy_of_a_record() -> None:
     """The rebuilt form is titled as such, reads back as the same tool and carries the comments."""
     spec = VARIANTS["kitchen_sink"](base_spec())
