@@ -4,7 +4,8 @@ replies per message, memory and push.
 Every figure is printed beside a baseline measured in the same run, as a ratio, because the
 machine is shared and absolute times drift with its load:
 
-- isolated read + checks of a Word tool / the same read + checks in-process      (target <= 1.3)
+- isolated read + checks of a Word tool / the same read + checks in-process, each file read
+  once as the service reads it                                                   (target <= 1.3)
 - `check --json` over many generated Word tools / python-docx visiting every cell (target <= 1.0)
 - `mast-intake --help` and `check` of one file / a bare `python -c pass`          (targets 0.3 s, 0.8 s)
 - a poll of 44 tool emails until every reply is sent / 44 isolated reads + checks (target 4 s)
@@ -84,13 +85,56 @@ def _isolation(files: list[bytes], rounds: int, queue) -> None:
     queue.put((timings["in_process"], timings["isolated"]))
 
 
+def _first_reads(files: list[bytes], sandboxed: bool, queue) -> None:
+    """Each file read and checked once, in a process warmed as the service's readers are."""
+    from mast_intake.config.settings import ParseLimits
+    from mast_intake.parsers import parse_bytes
+    from mast_intake.parsers.registry import read_any
+    from mast_intake.parsers.zygote import warm_up
+    from mast_intake.validation import run_checks
+
+    limits = ParseLimits()
+    form = warm_up()  # what the fork server does before its first child: imports, one synthetic read
+    if sandboxed:
+        run_checks(parse_bytes(form, "warm-up.docx", limits))  # the fork server up, spares forked
+
+        def read(data: bytes):
+            return parse_bytes(data, "bench.docx", limits)
+    else:
+        run_checks(read_any(form, "warm-up.docx", "", limits))
+
+        def read(data: bytes):
+            return read_any(data, "bench.docx", hashlib.sha256(data).hexdigest(), limits)
+
+    started = time.perf_counter()
+    for data in files:
+        run_checks(read(data))
+    queue.put(time.perf_counter() - started)
+
+
 def bench_isolation(files: list[bytes], rounds: int) -> float:
-    """Isolated read + checks against the same in-process, per Word tool; returns the isolated time."""
-    inline, isolated = spawned(_isolation, files, rounds)
-    print(f"  {'read + checks in-process':<44} {inline * 1000:8.1f} ms/file")
-    print(f"  {'read in the sandbox + checks':<44} {isolated * 1000:8.1f} ms/file   "
+    """Isolated read + checks against the same in-process, per Word tool; returns the isolated time.
+
+    The target is judged on files read once each, as the service reads each email's tool: a
+    process that reads the same file again reads it faster (its caches and freed pages are
+    warm), which no real file enjoys, and a sandbox child meets each file for the first time.
+    Each round is a fresh process per side; the figure over the same files read again and again
+    is printed too.
+    """
+    distinct = files + [p.read_bytes() for p in sorted((SAMPLES / "realistic").glob("*.docx"))]
+    inline = isolated = 0.0
+    for _ in range(max(1, rounds // 2)):
+        inline += spawned(_first_reads, distinct, False)
+        isolated += spawned(_first_reads, distinct, True)
+    again_inline, again_isolated = spawned(_isolation, files, rounds)
+    print(f"  {'read + checks in-process, ' + str(len(distinct)) + ' tools once':<44} "
+          f"{inline * 1000 / (max(1, rounds // 2) * len(distinct)):8.1f} ms/file")
+    print(f"  {'read in the sandbox + checks, the same':<44} "
+          f"{isolated * 1000 / (max(1, rounds // 2) * len(distinct)):8.1f} ms/file   "
           f"{isolated / inline:5.2f}x in-process (target <= 1.3)")
-    return isolated
+    print(f"  {'  the same ' + str(len(files)) + ' tools read again and again':<44} "
+          f"{again_isolated * 1000:8.1f} ms/file   {again_isolated / again_inline:5.2f}x in-process")
+    return again_isolated
 
 
 # --- 2. check --json over many files against the python-docx cell walk -----------------------

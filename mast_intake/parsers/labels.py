@@ -41,13 +41,15 @@ class Label:
     exact: bool = False
 
 
-@lru_cache(maxsize=1 << 15)
 def _stem(word: str) -> str:
-    # Cached: the reader stems every word of every cell, and the same words recur.
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)]
     return word
+
+
+# The reader stems every word of every cell, and the same words recur.
+_word_stem = lru_cache(maxsize=1 << 15)(_stem)
 
 
 def _tokens(text: str) -> list[str]:
@@ -55,15 +57,13 @@ def _tokens(text: str) -> list[str]:
     return _WORD.findall(lowered)
 
 
+def _meaningful(tokens: list[str]) -> frozenset[str]:
+    return frozenset(_word_stem(w) for w in tokens if w not in _STOPWORDS)
+
+
 def words_of(text: str) -> frozenset[str]:
     """The meaningful, lightly stemmed words of ``text``."""
-    return frozenset(_stem(w) for w in _tokens(text) if w not in _STOPWORDS)
-
-
-def _joined_pairs(text: str) -> frozenset[str]:
-    """Adjacent tokens glued together: PDF text sometimes splits a word ("Learnin g")."""
-    tokens = _tokens(text)
-    return frozenset(_stem(a + b) for a, b in zip(tokens, tokens[1:], strict=False))
+    return _meaningful(_tokens(text))
 
 
 def _vocabulary() -> tuple[Label, ...]:
@@ -131,10 +131,14 @@ def _score(words: frozenset[str], extra: frozenset[str], label: Label) -> float:
 @lru_cache(maxsize=8192)
 def _ranked(text: str) -> tuple[tuple[float, Label], ...]:
     """The labels ``text`` could be, best first (cached: a cell's text is asked about more than once)."""
-    words = words_of(text)
+    tokens = _tokens(text)
+    words = _meaningful(tokens)
     if not words or len(words) > 40:
         return ()
-    extra = _joined_pairs(text)
+    # Adjacent tokens glued together: PDF text sometimes splits a word ("Learnin g"). Only a
+    # glued word that some label holds can raise a score.
+    extra = frozenset(glued for a, b in zip(tokens, tokens[1:], strict=False)
+                      if (glued := _stem(a + b)) in _HOLDING)
     # In VOCABULARY's order, so that equal scores rank as they always have.
     sharing = sorted({position for word in words | extra for position in _HOLDING.get(word, ())})
     scored = [(_score(words, extra, VOCABULARY[position]), VOCABULARY[position]) for position in sharing]

@@ -38,8 +38,11 @@ _STATUS = struct.Struct("!i")
 JOB_LIMIT = 1 << 40
 
 
-def serve(control: socket.socket) -> None:
-    """Fork a child per request on ``control`` until the service hangs up; then end every child."""
+def serve(control: socket.socket, rehearsal: bytes = b"") -> None:
+    """Fork a child per request on ``control`` until the service hangs up; then end every child.
+
+    Each child first reads ``rehearsal`` (the synthetic warm-up form), see ``_child``.
+    """
     children: dict[int, int] = {}  # pid -> write end of its status pipe
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
@@ -60,7 +63,7 @@ def serve(control: socket.socket) -> None:
                     return
                 pid = os.fork()
                 if pid == 0:
-                    _child(fds[0])
+                    _child(fds[0], rehearsal)
                 os.close(fds[0])
                 children[pid] = fds[1]
                 control.send(_STATUS.pack(pid))
@@ -90,8 +93,13 @@ def _reap(children: dict[int, int]) -> None:
 # --- in a child ------------------------------------------------------------------------------
 
 
-def _child(job_fd: int) -> None:
-    """Run the jobs sent on ``job_fd`` until told the last one, then exit; never returns."""
+def _child(job_fd: int, rehearsal: bytes = b"") -> None:
+    """Run the jobs sent on ``job_fd`` until told the last one, then exit; never returns.
+
+    While it waits for its first job, the child reads ``rehearsal`` (our own synthetic form):
+    the pages the reader writes to are copied from the fork server's then, on an idle core,
+    rather than one page fault at a time while a worker's file waits.
+    """
     code = 0
     try:
         signal.set_wakeup_fd(-1)
@@ -100,6 +108,8 @@ def _child(job_fd: int) -> None:
         os.closerange(3, job_fd)
         os.closerange(job_fd + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
         _quiet_streams()
+        if rehearsal:
+            _rehearse(rehearsal)
         channel = socket.socket(fileno=job_fd)
         first = True
         # Jobs come from the service, which has already refused files over its size limit.
@@ -213,8 +223,11 @@ def _refusal_for(exc: BaseException) -> Refusal:
 # --- start-up --------------------------------------------------------------------------------
 
 
-def _warm_up() -> None:
-    """Import the readers and read a synthetic form once, so every child starts with warm caches."""
+def warm_up() -> bytes:
+    """Import the readers and read a synthetic form once, so every child starts with warm caches.
+
+    Returns the synthetic form, for each child's rehearsal.
+    """
     for name in PRELOAD:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
@@ -222,9 +235,7 @@ def _warm_up() -> None:
 
     import docx
 
-    from mast_intake.config.settings import ParseLimits
     from mast_intake.models.form import DETAILS, ITEMS
-    from mast_intake.parsers.registry import read_any
 
     document = docx.Document()
     labels = [d.label for d in DETAILS.values()] + [i.label for i in ITEMS.values()]
@@ -234,8 +245,18 @@ def _warm_up() -> None:
         row.cells[1].text = "1 - warm-up text"
     buffer = io.BytesIO()
     document.save(buffer)
+    form = buffer.getvalue()
+    _rehearse(form)
+    return form
+
+
+def _rehearse(form: bytes) -> None:
+    """Read the synthetic ``form`` (never a file from outside)."""
+    from mast_intake.config.settings import ParseLimits
+    from mast_intake.parsers.registry import read_any
+
     with contextlib.suppress(Exception):  # the synthetic form only has to exercise the reader
-        read_any(buffer.getvalue(), "warm-up.docx", "", ParseLimits())
+        read_any(form, "warm-up.docx", "", ParseLimits())
 
 
 def main(control_fd: int) -> None:
@@ -243,10 +264,10 @@ def main(control_fd: int) -> None:
     control = socket.socket(fileno=control_fd)
     # Ctrl+C in a terminal reaches the whole process group; we end when the service hangs up.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _warm_up()
+    rehearsal = warm_up()
     gc.collect()
     gc.freeze()
     try:
-        serve(control)
+        serve(control, rehearsal)
     finally:
         os._exit(0)  # nothing to clean up; tearing down the warmed heap would only cost time
