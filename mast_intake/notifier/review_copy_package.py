@@ -43,8 +43,8 @@ def open_for_comments(original: bytes) -> docx.document.Document:
 
 
 def _part(partname: PackURI, content_type: str, reltype: str, blob: bytes, package: Package) -> Part:
-    # python-docx's own class for its content type (DocumentPart, CommentsPart) where comments
-    # are written; a plain part, its bytes unparsed, for every other.
+    """python-docx's own part class (DocumentPart, CommentsPart) where comments are written;
+    a plain part, its bytes unparsed, for every other."""
     kind = PartFactory.part_type_for.get(content_type, Part) if reltype in _PARSED else Part
     return kind.load(partname, content_type, blob, package)
 

@@ -42,6 +42,7 @@ class Label:
 
 
 def _stem(word: str) -> str:
+    """``word`` without a plural or verb ending."""
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)]
@@ -58,6 +59,7 @@ def _tokens(text: str) -> list[str]:
 
 
 def _meaningful(tokens: list[str]) -> frozenset[str]:
+    """The stems of ``tokens`` that are not stop words."""
     return frozenset(_word_stem(w) for w in tokens if w not in _STOPWORDS)
 
 

@@ -70,5 +70,6 @@ class SqlFingerprintRepository(SqlRepository):
 
 
 def _chunks(digests: Sequence[str]) -> list[list[str]]:
+    """The distinct ``digests`` in lists of at most CHUNK, for one IN clause each."""
     unique = sorted(set(digests))
     return [unique[start:start + CHUNK] for start in range(0, len(unique), CHUNK)]
